@@ -1,0 +1,72 @@
+import os
+import shutil
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django must still let the test touch the database.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+    if executable is None:
+        pytest.fail("Debian's chromium is required for browser tests (scripts/ensure-chromium installs it).")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login(page):
+    """Log a user in through the real login form."""
+
+    def do_login(user, password="password-de-test-1"):
+        page.goto("/comptes/connexion/")
+        page.get_by_label("Adresse électronique").fill(user.email)
+        page.get_by_label("Mot de passe").fill(password)
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_url(lambda url: "/connexion/" not in url)
+        return page
+
+    return do_login
+
+
+@pytest.fixture(scope="session")
+def reference_data(django_db_setup, django_db_blocker):
+    """The real reference files of DATA_DIR loaded once per test session (per xdist worker).
+
+    Only for plain `django_db` tests: pytest-django runs them before transactional ones (browser tests), whose
+    flush would empty the tables.
+    """
+    from django.core.management import call_command
+
+    from core.management.commands.load_reference import reference_sync_commands
+
+    with django_db_blocker.unblock():
+        for name in reference_sync_commands():
+            call_command(name, write=True, verbosity=0)
