@@ -58,15 +58,13 @@ def login(page):
 
 @pytest.fixture(scope="session")
 def reference_data(django_db_setup, django_db_blocker):
-    """The real reference files of DATA_DIR loaded once per test session (per xdist worker).
+    """The real territories and ROME files of DATA_DIR loaded once per test session (per xdist worker).
 
     Only for plain `django_db` tests: pytest-django runs them before transactional ones (browser tests), whose
     flush would empty the tables.
     """
     from django.core.management import call_command
 
-    from core.management.commands.load_reference import reference_sync_commands
-
     with django_db_blocker.unblock():
-        for name in reference_sync_commands():
+        for name in ("sync_territories", "sync_rome"):
             call_command(name, write=True, verbosity=0)
