@@ -100,7 +100,9 @@ class Commune(models.Model):
     zone_emploi = models.ForeignKey(
         ZoneEmploi, null=True, blank=True, on_delete=models.SET_NULL, related_name="communes"
     )
-    bassin = models.ForeignKey(Bassin, null=True, blank=True, on_delete=models.SET_NULL, related_name="communes")
+    bassin = models.ForeignKey(
+        Bassin, null=True, blank=True, on_delete=models.SET_NULL, related_name="communes"
+    )
     population = models.PositiveIntegerField(null=True, blank=True)
     postal_codes = models.CharField("codes postaux", max_length=200, blank=True)  # space-separated
     latitude = models.FloatField(null=True, blank=True)
@@ -121,3 +123,28 @@ class Commune(models.Model):
     @property
     def postal_code_list(self) -> list[str]:
         return self.postal_codes.split()
+
+
+class CommuneAlias(models.Model):
+    """Another INSEE code designating (part of) a current commune: a Paris/Lyon/Marseille arrondissement, a
+    commune déléguée or associée, or a commune merged away since. Lets imports resolve codes found in older
+    or finer-grained data (job offers carry arrondissement codes, statistics carry pre-merger codes)."""
+
+    class Kind(models.TextChoices):
+        ARRONDISSEMENT = "arrondissement", "arrondissement municipal"
+        DELEGUEE = "deleguee", "commune déléguée"
+        ASSOCIEE = "associee", "commune associée"
+        FORMER = "former", "ancienne commune"
+
+    code = models.CharField("code INSEE", max_length=5, primary_key=True)
+    name = models.CharField("nom", max_length=100, blank=True)
+    commune = models.ForeignKey(Commune, on_delete=models.CASCADE, related_name="aliases")
+    kind = models.CharField("nature", max_length=20, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = "ancien code ou code rattaché"
+        verbose_name_plural = "anciens codes et codes rattachés"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} → {self.commune_id}"
