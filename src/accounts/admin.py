@@ -19,7 +19,10 @@ class OrganisationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["epcis", "communes"]
     fieldsets = [
         (None, {"fields": ["name", "kind", "siret", "email", "is_active"]}),
-        ("Territoires couverts", {"fields": ["regions", "departements", "epcis", "zones_emploi", "bassins", "communes"]}),
+        (
+            "Territoires couverts",
+            {"fields": ["regions", "departements", "epcis", "zones_emploi", "bassins", "communes"]},
+        ),
     ]
 
 
@@ -28,7 +31,13 @@ class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active"]
     search_fields = ["email", "first_name", "last_name"]
-    list_filter = ["is_staff", "is_superuser", "is_active", "memberships__role", "memberships__organisation__kind"]
+    list_filter = [
+        "is_staff",
+        "is_superuser",
+        "is_active",
+        "memberships__role",
+        "memberships__organisation__kind",
+    ]
     inlines = [MembershipInline]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),

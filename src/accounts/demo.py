@@ -18,13 +18,34 @@ ORGANISATIONS = [
 
 # (email, first name, last name, organisation, role, is_staff)
 ACCOUNTS = [
-    ("conseillere@francetravail.demo", "Camille", "Martin", "France Travail Amiens Nord", Role.ADVISOR, False),
+    (
+        "conseillere@francetravail.demo",
+        "Camille",
+        "Martin",
+        "France Travail Amiens Nord",
+        Role.ADVISOR,
+        False,
+    ),
     ("manager@francetravail.demo", "Nadia", "Benali", "France Travail Amiens Nord", Role.MANAGER, False),
     ("conseiller@lille.demo", "Hugo", "Lefebvre", "France Travail Lille Centre", Role.ADVISOR, False),
-    ("conseillere@missionlocale.demo", "Léa", "Dubois", "Mission locale du Grand Amiénois", Role.ADVISOR, False),
+    (
+        "conseillere@missionlocale.demo",
+        "Léa",
+        "Dubois",
+        "Mission locale du Grand Amiénois",
+        Role.ADVISOR,
+        False,
+    ),
     ("conseiller@capemploi.demo", "Thomas", "Leroy", "Cap emploi Somme", Role.ADVISOR, False),
     ("elu@region.demo", "Claire", "Moreau", "Région Hauts-de-France", Role.COMMITTEE_MEMBER, False),
-    ("prefecture@etat.demo", "Julien", "Petit", "Préfecture de région Hauts-de-France", Role.COMMITTEE_MEMBER, False),
+    (
+        "prefecture@etat.demo",
+        "Julien",
+        "Petit",
+        "Préfecture de région Hauts-de-France",
+        Role.COMMITTEE_MEMBER,
+        False,
+    ),
     ("admin@reseau.demo", "Sophie", "Garnier", "Région Hauts-de-France", Role.ADMINISTRATOR, True),
 ]
 
@@ -33,7 +54,9 @@ def load() -> list[str]:
     lines = []
     coverage_models = {"region": Region, "departement": Departement, "bassin": Bassin}
     for name, kind, siret, (level, code) in ORGANISATIONS:
-        organisation, created = Organisation.objects.update_or_create(name=name, defaults={"kind": kind, "siret": siret})
+        organisation, created = Organisation.objects.update_or_create(
+            name=name, defaults={"kind": kind, "siret": siret}
+        )
         territory = coverage_models[level].objects.filter(pk=code).first()
         if territory is not None:
             getattr(organisation, f"{level}s").set([territory])

@@ -13,8 +13,9 @@ from territories.models import Bassin, Commune, Departement, Epci, Region, ZoneE
 def validate_siret(value: str) -> None:
     # stdnum knows La Poste's establishments, whose SIRET fails the plain Luhn check.
     if not stdnum_siret.is_valid(value):
-        raise ValidationError("« %(value)s » n'est pas un SIRET valide (14 chiffres, clé de contrôle).",
-                              params={"value": value})
+        raise ValidationError(
+            "« %(value)s » n'est pas un SIRET valide (14 chiffres, clé de contrôle).", params={"value": value}
+        )
 
 
 class Organisation(models.Model):
@@ -77,7 +78,9 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField("adresse électronique", unique=True)
-    organisations = models.ManyToManyField(Organisation, through="Membership", related_name="members", blank=True)
+    organisations = models.ManyToManyField(
+        Organisation, through="Membership", related_name="members", blank=True
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

@@ -18,11 +18,20 @@ class LoginView(auth_views.LoginView):
 
 
 def profile(request):
-    memberships = Membership.objects.filter(user=request.user).select_related("organisation").order_by("organisation__name")
+    memberships = (
+        Membership.objects.filter(user=request.user)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
     return render(
         request,
         "accounts/profile.html",
-        {"title": "Mon compte", "breadcrumb_links": [], "memberships": memberships, "current": current_organisation(request)},
+        {
+            "title": "Mon compte",
+            "breadcrumb_links": [],
+            "memberships": memberships,
+            "current": current_organisation(request),
+        },
     )
 
 
@@ -38,16 +47,28 @@ def switch_organisation(request):
 
 
 def organisation_detail(request, pk: int):
-    organisation = get_object_or_404(Organisation.objects.prefetch_related("departements", "bassins", "zones_emploi", "epcis", "regions"), pk=pk)
+    organisation = get_object_or_404(
+        Organisation.objects.prefetch_related("departements", "bassins", "zones_emploi", "epcis", "regions"),
+        pk=pk,
+    )
     mine = organisations_of(request.user).filter(pk=pk).exists()
     members = organisation.memberships.select_related("user").order_by("user__last_name") if mine else None
     return render(
         request,
         "accounts/organisation_detail.html",
-        {"title": organisation.name, "breadcrumb_links": [{"url": "/comptes/organisations/", "title": "Organisations"}], "organisation": organisation, "members": members},
+        {
+            "title": organisation.name,
+            "breadcrumb_links": [{"url": "/comptes/organisations/", "title": "Organisations"}],
+            "organisation": organisation,
+            "members": members,
+        },
     )
 
 
 def organisation_list(request):
     organisations = Organisation.objects.filter(is_active=True).order_by("kind", "name")
-    return render(request, "accounts/organisation_list.html", {"title": "Organisations du réseau", "breadcrumb_links": [], "organisations": organisations})
+    return render(
+        request,
+        "accounts/organisation_list.html",
+        {"title": "Organisations du réseau", "breadcrumb_links": [], "organisations": organisations},
+    )

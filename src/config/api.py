@@ -17,7 +17,7 @@ api = NinjaAPI(
     version="1",
     description=(
         "API de la plateforme partagée du réseau pour l'emploi : territoires, référentiel ROME 4.0, et les "
-        "services métier. Les erreurs ont toujours la forme `{\"error\": {status, code, message, details}}`."
+        'services métier. Les erreurs ont toujours la forme `{"error": {status, code, message, details}}`.'
     ),
     urls_namespace="api",
 )

@@ -142,14 +142,18 @@ MEDIA_URL = "/media/"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 10  # one working day
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG and "DATABASE_URL" in os.environ)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool(
+    "DJANGO_SECURE_COOKIES", not DEBUG and "DATABASE_URL" in os.environ
+)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Where the public reference files live (ROME, communes, …). See docs/data.md.
 _default_data_dir = PROJECT_DIR.parent / "shared" / "data"
-DATA_DIR = Path(os.environ.get("DATA_DIR", _default_data_dir if _default_data_dir.exists() else VAR_DIR / "data"))
+DATA_DIR = Path(
+    os.environ.get("DATA_DIR", _default_data_dir if _default_data_dir.exists() else VAR_DIR / "data")
+)
 
 # The region the platform is configured for (INSEE region code); every territorial page scopes to it.
 REGION_CODE = os.environ.get("REGION_CODE", "32")

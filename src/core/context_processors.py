@@ -39,7 +39,11 @@ def navigation(request):
     items = items_for(request.user)
     return {
         "nav_items": [
-            {"item": item, "current": item.url_name == current or (namespace and item.url_name.split(":")[0] == namespace and item.url_name != "core:home")}
+            {
+                "item": item,
+                "current": item.url_name == current
+                or (namespace and item.url_name.split(":")[0] == namespace and item.url_name != "core:home"),
+            }
             for item in items
         ]
     }

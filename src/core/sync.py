@@ -66,16 +66,16 @@ class SyncReport:
 def read_csv(path: Path, *, delimiter: str = ",", encoding: str = "utf-8-sig", required: Iterable[str] = ()):
     """Yield (line_number, row) from a CSV file, checking the header names the required columns."""
     try:
-        handle = open(path, newline="", encoding=encoding)
+        handle = open(path, newline="", encoding=encoding)  # noqa: SIM115 - closed by the with below
     except FileNotFoundError as exc:
         raise SourceError("file not found", path=path) from exc
     with handle:
         reader = csv.DictReader(handle, delimiter=delimiter)
-        header = reader.fieldnames or []
-        missing = [name for name in required if name not in header]
-        if missing:
-            raise SourceError(f"missing column(s) {', '.join(missing)}; header is {header}", path=path, line=1)
         try:
+            header = reader.fieldnames or []
+            missing = [name for name in required if name not in header]
+            if missing:
+                raise SourceError(f"missing column(s) {', '.join(missing)}; header is {header}", path=path, line=1)
             for row in reader:
                 if None in row:
                     raise SourceError(
@@ -87,7 +87,7 @@ def read_csv(path: Path, *, delimiter: str = ",", encoding: str = "utf-8-sig", r
         except csv.Error as exc:
             raise SourceError(str(exc), path=path, line=reader.line_num) from exc
         except UnicodeDecodeError as exc:
-            raise SourceError(f"not valid {encoding} text ({exc.reason})", path=path) from exc
+            raise SourceError(f"not valid {encoding} text ({exc.reason})", path=path, line=reader.line_num + 1) from exc
 
 
 def read_text(path: Path, encoding: str = "utf-8") -> io.StringIO:
@@ -114,7 +114,9 @@ def upsert(
     label = model._meta.verbose_name_plural
     counts = report.for_model(str(label))
     attnames = {name for values in rows.values() for name in values}
-    existing = {getattr(obj, key if key != "pk" else model._meta.pk.attname): obj for obj in model.objects.all()}
+    existing = {
+        getattr(obj, key if key != "pk" else model._meta.pk.attname): obj for obj in model.objects.all()
+    }
     to_create, to_update, changed_fields = [], [], set()
     for natural_key, values in rows.items():
         obj = existing.get(natural_key)
@@ -168,7 +170,9 @@ def sync_links(
         if link not in existing:
             to_create.append(model(**{fields[0]: link[0], fields[1]: link[1]}, **wanted))
         elif wanted and wanted != existing[link][1]:
-            to_update.append(model(pk=existing[link][0], **{fields[0]: link[0], fields[1]: link[1]}, **wanted))
+            to_update.append(
+                model(pk=existing[link][0], **{fields[0]: link[0], fields[1]: link[1]}, **wanted)
+            )
         else:
             counts.unchanged += 1
     stale = [pk for link, (pk, _values) in existing.items() if link not in links]

@@ -15,9 +15,15 @@ def home(request):
 
 @login_not_required
 def accessibility(request):
-    return render(request, "core/accessibility.html", {"title": "Déclaration d'accessibilité", "breadcrumb_links": []})
+    return render(
+        request, "core/accessibility.html", {"title": "Déclaration d'accessibilité", "breadcrumb_links": []}
+    )
 
 
 @login_not_required
 def legal(request):
-    return render(request, "core/legal.html", {"title": "Mentions légales et données personnelles", "breadcrumb_links": []})
+    return render(
+        request,
+        "core/legal.html",
+        {"title": "Mentions légales et données personnelles", "breadcrumb_links": []},
+    )

@@ -28,7 +28,8 @@ class AutocompleteWidget(forms.Widget):
             item_hint=self.item_hint,
             min_chars=self.min_chars,
             text_name=f"{name}_text",
-            text_value=getattr(self, "_typed_text", "") or (self.label_for(value) if value not in (None, "") else ""),
+            text_value=getattr(self, "_typed_text", "")
+            or (self.label_for(value) if value not in (None, "") else ""),
         )
         return context
 

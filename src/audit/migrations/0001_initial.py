@@ -6,36 +6,77 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='date')),
-                ('actor_label', models.CharField(blank=True, max_length=254, verbose_name='auteur')),
-                ('action', models.CharField(choices=[('read', 'Consultation'), ('create', 'Création'), ('update', 'Modification'), ('delete', 'Suppression'), ('export', 'Export'), ('anonymise', 'Anonymisation'), ('login', 'Connexion'), ('login_failed', 'Échec de connexion')], max_length=20)),
-                ('object_type', models.CharField(db_index=True, max_length=100, verbose_name="type d'objet")),
-                ('object_id', models.CharField(db_index=True, max_length=64, verbose_name='identifiant')),
-                ('object_repr', models.CharField(blank=True, max_length=200, verbose_name='objet')),
-                ('changes', models.JSONField(blank=True, default=dict, verbose_name='modifications')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='motif')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="date")),
+                ("actor_label", models.CharField(blank=True, max_length=254, verbose_name="auteur")),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("read", "Consultation"),
+                            ("create", "Création"),
+                            ("update", "Modification"),
+                            ("delete", "Suppression"),
+                            ("export", "Export"),
+                            ("anonymise", "Anonymisation"),
+                            ("login", "Connexion"),
+                            ("login_failed", "Échec de connexion"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("object_type", models.CharField(db_index=True, max_length=100, verbose_name="type d'objet")),
+                ("object_id", models.CharField(db_index=True, max_length=64, verbose_name="identifiant")),
+                ("object_repr", models.CharField(blank=True, max_length=200, verbose_name="objet")),
+                ("changes", models.JSONField(blank=True, default=dict, verbose_name="modifications")),
+                ("reason", models.CharField(blank=True, max_length=200, verbose_name="motif")),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "entrée du journal d'audit",
-                'verbose_name_plural': "journal d'audit",
-                'ordering': ['-at'],
-                'indexes': [models.Index(fields=['object_type', 'object_id', '-at'], name='audit_audit_object__d17f13_idx')],
+                "verbose_name": "entrée du journal d'audit",
+                "verbose_name_plural": "journal d'audit",
+                "ordering": ["-at"],
+                "indexes": [
+                    models.Index(
+                        fields=["object_type", "object_id", "-at"], name="audit_audit_object__d17f13_idx"
+                    )
+                ],
             },
         ),
     ]
