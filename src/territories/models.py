@@ -103,7 +103,8 @@ class Commune(models.Model):
     bassin = models.ForeignKey(
         Bassin, null=True, blank=True, on_delete=models.SET_NULL, related_name="communes"
     )
-    population = models.PositiveIntegerField(null=True, blank=True)
+    siren = models.CharField("SIREN", max_length=9, blank=True)
+    population = models.PositiveIntegerField("population municipale", null=True, blank=True)
     postal_codes = models.CharField("codes postaux", max_length=200, blank=True)  # space-separated
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
