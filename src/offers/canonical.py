@@ -58,6 +58,9 @@ class CanonicalOffer:
     latitude: float | None = None
     longitude: float | None = None
     contract_type: str = ""  # one of CONTRACT_TYPES, or "" when unknown
+    contract_label: str = (
+        ""  # the source's own label/code ("CDD - 12 Mois", "MIS", "TEMPORARY"), for display and dedup
+    )
     contract_duration_months: float | None = None
     working_time: str | None = None  # FULL_TIME / PART_TIME / None
     weekly_hours: float | None = None
