@@ -7,11 +7,11 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 
 from core.text import fold
 from territories.geo import EARTH_RADIUS_KM, bounding_box, haversine_km
-from territories.models import Commune, CommuneAlias
+from territories.models import Bassin, Commune, CommuneAlias, Departement, Epci, ZoneEmploi
 
 # "Amiens (80)", "Saint-Denis (974)", "Ajaccio (2A)": the label the autocomplete shows and submits.
 _LABELLED = re.compile(r"^\s*(?P<name>.+?)\s*\((?P<dep>\d[0-9ABab]\d?)\)\s*$")
@@ -296,3 +296,23 @@ class CommuneResolver:
         distances = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(1.0, a)))
         best = int(np.argmin(distances))
         return self._located[best].pk if distances[best] <= max_km else None
+
+
+def territories_with_totals(model, *, region: str | None = None) -> QuerySet:
+    """Départements, EPCI, zones d'emploi or basins with `commune_count`, `population` and `outside_count`
+    (communes outside `region`, for zones straddling a regional border), limited to those touching `region`
+    when given."""
+    link = {Departement: "departement", Epci: "epci", ZoneEmploi: "zone_emploi", Bassin: "bassin"}[model]
+    queryset = model.objects.all()
+    if region:
+        queryset = queryset.filter(pk__in=Commune.objects.filter(region_id=region).values(link))
+    return queryset.annotate(
+        commune_count=Count("communes"),
+        population=Sum("communes__population"),
+        outside_count=Count("communes", filter=~Q(communes__region_id=region)) if region else Value(0),
+    )
+
+
+def territory_communes(territory) -> QuerySet[Commune]:
+    """The communes of a département, EPCI, zone d'emploi or basin, largest first."""
+    return territory.communes.select_related("departement").order_by("-population", "name")
