@@ -107,11 +107,15 @@ class FicheSkill(models.Model):
     fiche = models.ForeignKey(Fiche, on_delete=models.CASCADE, related_name="skill_links")
     skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="fiche_links")
     is_core = models.BooleanField("cœur de métier", default=False)
+    is_emerging = models.BooleanField("émergente", default=False)
 
     class Meta:
         verbose_name = "compétence d'une fiche"
         verbose_name_plural = "compétences des fiches"
         constraints = [models.UniqueConstraint(fields=["fiche", "skill"], name="unique_fiche_skill")]
+
+    def __str__(self):
+        return f"{self.fiche_id} — {self.skill_id}"
 
 
 class Mobility(models.Model):
@@ -126,3 +130,23 @@ class Mobility(models.Model):
         verbose_name_plural = "mobilités"
         ordering = ["source", "order"]
         constraints = [models.UniqueConstraint(fields=["source", "target"], name="unique_mobility")]
+
+    def __str__(self):
+        return f"{self.source_id} → {self.target_id}"
+
+
+class RomeImport(models.Model):
+    """A run of `sync_rome --write` that changed the tables. The latest id is the version stamp that in-process
+    caches (the appellation search index) compare to know they must rebuild."""
+
+    version = models.CharField("version du ROME", max_length=200, blank=True)
+    imported_at = models.DateTimeField("importé le", auto_now_add=True)
+    summary = models.TextField("résumé", blank=True)
+
+    class Meta:
+        verbose_name = "import du ROME"
+        verbose_name_plural = "imports du ROME"
+        ordering = ["-imported_at"]
+
+    def __str__(self):
+        return f"{self.version or 'ROME'} ({self.imported_at:%d/%m/%Y %H:%M})"

@@ -1,0 +1,3 @@
+"""Reference data of this app, loaded by `reseau-emploi load-reference`."""
+
+SYNC_COMMANDS = ["sync_rome"]
