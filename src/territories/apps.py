@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class TerritoriesConfig(AppConfig):
     name = "territories"
     verbose_name = "Territoires"
+
+    def ready(self):
+        from core.navigation import register
+
+        register("Territoires", "territories:index", order=10, login_required=False)
