@@ -3,6 +3,7 @@
 Every value a deployment may change comes from the environment (12-factor); nothing secret is committed.
 """
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -138,6 +139,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
+for _folder in (STATIC_ROOT, MEDIA_ROOT):
+    with contextlib.suppress(OSError):  # a read-only image: the deployment provisions the folders
+        _folder.mkdir(parents=True, exist_ok=True)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -3,3 +3,9 @@ from django.apps import AppConfig
 
 class ReachConfig(AppConfig):
     name = "reach"
+    verbose_name = "Temps de trajet"
+
+    def ready(self):
+        from core import navigation
+
+        navigation.register("Temps de trajet", "reach:index", order=35, login_required=False)
