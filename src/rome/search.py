@@ -18,6 +18,7 @@ Method (docs/rome.md):
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 import threading
@@ -310,6 +311,8 @@ class _Space:
 
 class AppellationIndex:
     CANDIDATES = 60
+    # Weights of the ranking (sum 1 before priors): label similarity, fiche similarity, fiche vote, fuzzy ratio.
+    WEIGHTS = (0.5, 0.25, 0.1, 0.15)
 
     def __init__(self, entries: Iterable[Entry], fiche_texts: dict[str, str] | None = None):
         self.entries = sorted(entries, key=lambda e: e.code_ogr)
@@ -333,7 +336,8 @@ class AppellationIndex:
             [(0.04 if e.is_principal else 0.0) - (0.08 if e.rarely_used else 0.0) for e in self.entries]
         )
         # Known surface words, for typo correction and prefix completion.
-        self.known_words = sorted({w for e in self.entries for w in words(f"{e.label} {e.short_label}")})
+        self.word_counts = Counter(w for e in self.entries for w in set(words(f"{e.label} {e.short_label}")))
+        self.known_words = sorted(self.word_counts)
         self.known_set = set(self.known_words)
         self._word_cache: dict[tuple[str, bool], list[tuple[str, float]]] = {}
 
@@ -345,27 +349,25 @@ class AppellationIndex:
         key = (word, last)
         if key in self._word_cache:
             return self._word_cache[key]
-        if word in self.known_set:
-            resolved = [(word, 1.0)]
-        else:
-            resolved = []
-            if last and len(word) >= 2:
-                import bisect
-
-                start = bisect.bisect_left(self.known_words, word)
-                completions = []
-                for candidate in self.known_words[start:]:
-                    if not candidate.startswith(word):
-                        break
+        resolved = [(word, 1.0)] if word in self.known_set else []
+        if last and len(word) >= 2:
+            # Autocomplete: the last word may be unfinished; add its most frequent completions ("develop" ->
+            # "developpeur"), unless the word itself is the common one.
+            start = bisect.bisect_left(self.known_words, word)
+            completions = []
+            for candidate in self.known_words[start:]:
+                if not candidate.startswith(word):
+                    break
+                if candidate != word and self.word_counts[candidate] > self.word_counts.get(word, 0):
                     completions.append(candidate)
-                # Shorter completions are likelier ("develop" -> "developpeur" before "developpement").
-                resolved = [(c, 0.9) for c in sorted(completions, key=len)[:8]]
-            if not resolved and len(word) >= 4:
-                cutoff = 80 if len(word) >= 6 else 75
-                for candidate, score, _ in process.extract(
-                    word, self.known_words, scorer=fuzz.ratio, score_cutoff=cutoff, limit=3
-                ):
-                    resolved.append((candidate, 0.8 * score / 100))
+            completions.sort(key=lambda c: -self.word_counts[c])
+            resolved += [(c, 0.9) for c in completions[:5]]
+        if not resolved and len(word) >= 4:  # a typo: the nearest known words
+            cutoff = 80 if len(word) >= 6 else 75
+            for candidate, score, _ in process.extract(
+                word, self.known_words, scorer=fuzz.ratio, score_cutoff=cutoff, limit=3
+            ):
+                resolved.append((candidate, 0.8 * score / 100))
         if len(self._word_cache) < 50_000:
             self._word_cache[key] = resolved
         return resolved
@@ -405,10 +407,15 @@ class AppellationIndex:
         if not len(candidates):
             return []
         ratios = np.array([fuzz.token_set_ratio(normalised, self.folded[i]) / 100 for i in candidates])
+        # How many appellations of each fiche match, and how well: the fiche the query most often designates.
+        votes = np.bincount(self.fiche_of, weights=label_scores, minlength=len(self.fiche_codes))
+        votes = np.log1p(votes) / np.log1p(votes.max())
+        w_label, w_fiche, w_vote, w_ratio = self.WEIGHTS
         combined = (
-            0.55 * label_scores[candidates]
-            + 0.30 * fiche_scores[self.fiche_of[candidates]]
-            + 0.15 * ratios
+            w_label * label_scores[candidates]
+            + w_fiche * fiche_scores[self.fiche_of[candidates]]
+            + w_vote * votes[self.fiche_of[candidates]]
+            + w_ratio * ratios
             + self.prior[candidates]
         )
         order = np.argsort(-combined, kind="stable")[:limit]
