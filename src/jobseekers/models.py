@@ -61,8 +61,9 @@ class JobSeeker(models.Model):
         "montant journalier de l'allocation (€)", max_digits=7, decimal_places=2, null=True, blank=True
     )
     lives_alone = models.BooleanField("vit seul ou seule (sans conjoint)", null=True, blank=True)
+    # None: not told; []: no child in charge.
     children_birth_dates = models.JSONField(
-        "dates de naissance des enfants à charge", default=list, blank=True
+        "dates de naissance des enfants à charge", null=True, blank=True, default=None
     )
     household_monthly_income = models.DecimalField(
         "ressources mensuelles nettes du foyer (€)", max_digits=9, decimal_places=2, null=True, blank=True
@@ -100,9 +101,8 @@ class JobSeeker(models.Model):
         ordering = ["last_name", "first_name", "pk"]
 
     def __str__(self):
-        if self.anonymised_at:
-            return f"{ANONYMISED_NAME} n° {self.pk}"
-        return f"{self.first_name} {self.last_name}"
+        # No name here: str() ends up in the audit log, which must not keep names after anonymisation.
+        return f"Personne suivie n° {self.pk}"
 
     def save(self, *args, **kwargs):
         self.search_name = fold(f"{self.last_name} {self.first_name}")
@@ -114,6 +114,12 @@ class JobSeeker(models.Model):
     def get_absolute_url(self):
         return reverse("jobseekers:detail", args=[self.pk])
 
+    @property
+    def full_name(self) -> str:
+        if self.anonymised_at:
+            return ANONYMISED_NAME
+        return f"{self.first_name} {self.last_name}"
+
     def age_on(self, day: date) -> int | None:
         if self.birth_date is None:
             return None
@@ -121,14 +127,15 @@ class JobSeeker(models.Model):
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
     @property
-    def children_dates(self) -> list[date]:
-        return [date.fromisoformat(value) for value in self.children_birth_dates or []]
+    def children_dates(self) -> list[date] | None:
+        if self.children_birth_dates is None:
+            return None
+        return [date.fromisoformat(value) for value in self.children_birth_dates]
 
-    def children_ages_on(self, day: date) -> list[int]:
-        return [
-            day.year - born.year - ((day.month, day.day) < (born.month, born.day))
-            for born in self.children_dates
-        ]
+    def children_ages_on(self, day: date) -> list[int] | None:
+        if self.children_dates is None:
+            return None
+        return [day.year - b.year - ((day.month, day.day) < (b.month, b.day)) for b in self.children_dates]
 
     @property
     def is_job_seeker(self) -> bool:

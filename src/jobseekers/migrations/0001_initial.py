@@ -81,7 +81,7 @@ class Migration(migrations.Migration):
                 ('allowance', models.CharField(blank=True, choices=[('none', 'Aucune allocation'), ('are', "Allocation d'aide au retour à l'emploi (ARE)"), ('ass', 'Allocation de solidarité spécifique (ASS)'), ('rsa', 'Revenu de solidarité active (RSA)'), ('other', 'Autre allocation')], max_length=10, verbose_name='allocation perçue')),
                 ('allowance_daily_amount', models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, verbose_name="montant journalier de l'allocation (€)")),
                 ('lives_alone', models.BooleanField(blank=True, null=True, verbose_name='vit seul ou seule (sans conjoint)')),
-                ('children_birth_dates', models.JSONField(blank=True, default=list, verbose_name='dates de naissance des enfants à charge')),
+                ('children_birth_dates', models.JSONField(blank=True, default=None, null=True, verbose_name='dates de naissance des enfants à charge')),
                 ('household_monthly_income', models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True, verbose_name='ressources mensuelles nettes du foyer (€)')),
                 ('has_driving_licence', models.BooleanField(blank=True, null=True, verbose_name='permis B')),
                 ('has_vehicle', models.BooleanField(blank=True, null=True, verbose_name='véhicule personnel')),
