@@ -1,0 +1,70 @@
+"""Live figures from the platform's own pool of offers (offers app): offers by ROME × territory and month, and
+how long offers stay open. Statistics are published by ROME v3, so an offer coded on a ROME 4.0 fiche counts
+for its parent v3 code.
+
+The pool records no applications yet, so "offers without candidates" cannot be measured from it: the field
+stays empty (and the page says so) until an application model exists."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Q
+from django.db.models.functions import TruncMonth
+
+from offers.models import Offer
+
+TERRITORY_FILTERS = {
+    "region": "commune__region_id",
+    "departement": "commune__departement_id",
+    "bassin": "commune__bassin_id",
+    "zone_emploi": "commune__zone_emploi_id",
+}
+
+
+@dataclass(frozen=True)
+class PoolOffer:
+    rome_code: str
+    commune_code: str
+    days_open: float | None  # publication → closure, closed offers only
+    without_candidates: bool | None = None
+
+
+def _rome3(rome_code: str, parent_code: str | None) -> str:
+    return parent_code or rome_code
+
+
+def pool_figures(*, region_code: str) -> Iterator[PoolOffer]:
+    offers = (
+        Offer.objects.filter(commune__region_id=region_code)
+        .exclude(rome_code="", fiche__isnull=True)
+        .annotate(closed_at=Max("publications__closed_at"))
+        .values_list("rome_code", "fiche__parent_code", "commune_id", "status", "published_at", "closed_at")
+    )
+    for rome, parent, commune, status, published, closed in offers.iterator(chunk_size=5000):
+        days = None
+        if status == Offer.Status.CLOSED and published and closed and closed >= published:
+            days = (closed - published).total_seconds() / 86400
+        yield PoolOffer(rome_code=_rome3(rome, parent), commune_code=commune, days_open=days)
+
+
+def pool_monthly(
+    *, territory_kind: str, territory_code: str, rome3: str | None = None
+) -> list[tuple[str, int]]:
+    """Offers of the pool published each month in the territory (optionally for one ROME v3 code)."""
+    lookup = TERRITORY_FILTERS[territory_kind]
+    offers = Offer.objects.filter(**{lookup: territory_code}, published_at__isnull=False)
+    if rome3:
+        offers = offers.filter(Q(fiche__parent_code=rome3) | Q(fiche__isnull=True, rome_code=rome3))
+    rows = (
+        offers.annotate(month=TruncMonth("published_at"))
+        .values("month")
+        .annotate(count=Count("pk"))
+        .order_by("month")
+    )
+    series: dict[str, int] = defaultdict(int)
+    for row in rows:
+        series[row["month"].strftime("%Y-%m")] += row["count"]
+    return sorted(series.items())
