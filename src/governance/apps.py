@@ -3,3 +3,9 @@ from django.apps import AppConfig
 
 class GovernanceConfig(AppConfig):
     name = "governance"
+    verbose_name = "Gouvernance"
+
+    def ready(self):
+        from core import navigation
+
+        navigation.register("Gouvernance", "governance:home", order=70)

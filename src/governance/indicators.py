@@ -1,0 +1,281 @@
+"""Registry of the named queries that compute indicators live from the platform.
+
+A computed indicator stores only the query's name; the UI shows that name and its description, so anyone can see
+what the number means. Each query takes the region and a date and returns a Decimal. Queries whose source app
+has not landed yet are *planned*: they are listed with the model they need and the UI says "not available yet"
+instead of inventing a value. A domain app provides (or replaces) a query by registering it from its own
+`indicator_queries.py` module, found automatically (see docs/governance.md):
+
+    from governance.indicators import register
+
+    @register("offers.aggregated", label=..., unit="offres", description=..., requires=("offers.Offer",))
+    def aggregated(*, region, on): ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+
+
+class IndicatorUnavailable(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    label: str
+    unit: str
+    description: str
+    requires: tuple[str, ...] = ()
+    function: Callable[..., Decimal] | None = None
+    higher_is_better: bool = True
+
+    @property
+    def missing_models(self) -> list[str]:
+        missing = []
+        for label in self.requires:
+            try:
+                apps.get_model(label)
+            except (LookupError, ValueError):
+                missing.append(label)
+        return missing
+
+    @property
+    def available(self) -> bool:
+        return self.function is not None and not self.missing_models
+
+    @property
+    def unavailable_reason(self) -> str:
+        if self.available:
+            return ""
+        missing = self.missing_models or list(self.requires)
+        return (
+            "Pas encore disponible : la donnée source ("
+            + ", ".join(missing)
+            + ") n'est pas encore en service sur la plateforme."
+        )
+
+
+_registry: dict[str, Query] = {}
+
+
+def register(
+    name: str,
+    *,
+    label: str,
+    unit: str,
+    description: str,
+    requires: tuple[str, ...] = (),
+    higher_is_better: bool = True,
+):
+    def decorator(function):
+        _registry[name] = Query(name, label, unit, description, tuple(requires), function, higher_is_better)
+        return function
+
+    return decorator
+
+
+def plan(
+    name: str,
+    *,
+    label: str,
+    unit: str,
+    description: str,
+    requires: tuple[str, ...],
+    higher_is_better: bool = True,
+) -> None:
+    """Declare a query the platform will compute once its source app lands (does not replace a real one)."""
+    if name not in _registry or _registry[name].function is None:
+        _registry[name] = Query(name, label, unit, description, tuple(requires), None, higher_is_better)
+
+
+def get(name: str) -> Query | None:
+    autodiscover()
+    return _registry.get(name)
+
+
+def all_queries() -> list[Query]:
+    autodiscover()
+    return sorted(_registry.values(), key=lambda q: q.name)
+
+
+def compute(name: str, *, region, on: date) -> Decimal:
+    query = get(name)
+    if query is None:
+        raise IndicatorUnavailable(f"Requête inconnue : « {name} ».")
+    if not query.available:
+        raise IndicatorUnavailable(query.unavailable_reason)
+    return Decimal(query.function(region=region, on=on)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+_discovered = False
+
+
+def autodiscover() -> None:
+    global _discovered
+    if _discovered:
+        return
+    _discovered = True
+    from config.apps_registry import DOMAIN_APPS
+
+    for app in DOMAIN_APPS:
+        if app != "governance" and find_spec(f"{app}.indicator_queries") is not None:
+            import_module(f"{app}.indicator_queries")
+
+
+def percentage(part: int, whole: int) -> Decimal:
+    return Decimal(0) if whole == 0 else Decimal(part) * 100 / Decimal(whole)
+
+
+# --- queries computed from the governance app itself -------------------------------------------------------
+
+
+def _motions(region, on: date):
+    from governance.models import Motion
+
+    return Motion.objects.filter(
+        meeting__committee__region=region, outcome=Motion.Outcome.ADOPTED, decided_at__date__lte=on
+    )
+
+
+@register(
+    "governance.decisions_adopted",
+    label="Décisions adoptées par les comités pour l'emploi de la région",
+    unit="décisions",
+    description="Nombre de délibérations adoptées, à la date donnée, par les comités régional, départementaux et "
+    "locaux de la région (governance.Motion, résultat « adoptée »).",
+)
+def decisions_adopted(*, region, on: date) -> Decimal:
+    return Decimal(_motions(region, on).count())
+
+
+@register(
+    "governance.training_measures_adopted",
+    label="Mesures de formation professionnelle adoptées",
+    unit="mesures",
+    description="Délibérations adoptées par les comités de la région et qualifiées « mesure relative à la "
+    "formation professionnelle ».",
+)
+def training_measures_adopted(*, region, on: date) -> Decimal:
+    from governance.models import MeasureKind
+
+    return Decimal(_motions(region, on).filter(kind=MeasureKind.TRAINING).count())
+
+
+@register(
+    "governance.company_services_measures_adopted",
+    label="Mesures de services aux entreprises adoptées",
+    unit="mesures",
+    description="Délibérations adoptées par les comités de la région et qualifiées « mesure relative aux services "
+    "aux entreprises ».",
+)
+def company_services_measures_adopted(*, region, on: date) -> Decimal:
+    from governance.models import MeasureKind
+
+    return Decimal(_motions(region, on).filter(kind=MeasureKind.COMPANY_SERVICES).count())
+
+
+@register(
+    "governance.follow_up_actions_done_rate",
+    label="Actions de suivi réalisées à échéance",
+    unit="%",
+    description="Part des actions de suivi décidées par les comités de la région dont l'échéance est passée à la "
+    "date donnée et qui ont été réalisées au plus tard à cette date.",
+)
+def follow_up_actions_done_rate(*, region, on: date) -> Decimal:
+    from governance.models import FollowUpAction
+
+    due = FollowUpAction.objects.filter(motion__meeting__committee__region=region, deadline__lte=on)
+    return percentage(due.filter(done_on__isnull=False, done_on__lte=on).count(), due.count())
+
+
+@register(
+    "governance.action_sheets_done_rate",
+    label="Fiches action réalisées",
+    unit="%",
+    description="Part des fiches action des protocoles de la région à l'état « réalisée » parmi les fiches non "
+    "abandonnées (état courant).",
+)
+def action_sheets_done_rate(*, region, on: date) -> Decimal:
+    from governance.models import ActionSheet, SheetStatus
+
+    sheets = ActionSheet.objects.filter(commitment__protocol__region=region).exclude(
+        status=SheetStatus.ABANDONED
+    )
+    return percentage(sheets.filter(status=SheetStatus.DONE).count(), sheets.count())
+
+
+# --- queries whose source app has not landed yet: listed so committees can plan their indicators ---------
+
+plan(
+    "offers.aggregated",
+    label="Offres d'emploi agrégées",
+    unit="offres",
+    description="Offres de tous les opérateurs réunies dans le vivier régional, après dédoublonnage.",
+    requires=("offers.Offer",),
+)
+plan(
+    "offers.duplicate_rate",
+    label="Taux de doublons entre opérateurs",
+    unit="%",
+    description="Part des offres reçues reconnues comme doublons d'une offre déjà présente.",
+    requires=("offers.Offer",),
+    higher_is_better=False,
+)
+plan(
+    "offers.rome_coded_share",
+    label="Offres codées ROME",
+    unit="%",
+    description="Part des offres du vivier régional rattachées à une fiche ROME.",
+    requires=("offers.Offer",),
+)
+plan(
+    "aids.requested",
+    label="Aides à la mobilité et à la levée des freins demandées",
+    unit="demandes",
+    description="Demandes d'aide enregistrées, par bassin d'emploi.",
+    requires=("aids.AidRequest",),
+)
+plan(
+    "aids.granted_amount",
+    label="Montant des aides accordées",
+    unit="€",
+    description="Montant total des aides accordées, par bassin d'emploi.",
+    requires=("aids.AidRequest",),
+)
+plan(
+    "companies.recruitment_events_hires",
+    label="Embauches issues des opérations de recrutement",
+    unit="embauches",
+    description="Opérations de recrutement tenues et embauches déclarées à leur issue.",
+    requires=("companies.RecruitmentEvent",),
+)
+plan(
+    "companies.prospected_single_solicitation",
+    label="Entreprises prospectées sans sollicitation multiple",
+    unit="%",
+    description="Part des entreprises prospectées qui n'ont été sollicitées que par un seul partenaire sur la période.",
+    requires=("companies.Prospection",),
+)
+plan(
+    "training.places_in_tension_occupations",
+    label="Places de formation ouvertes sur les métiers en tension",
+    unit="places",
+    description="Places de formation ouvertes sur les métiers de la liste régionale des métiers en tension.",
+    requires=("training.Session",),
+)
+plan(
+    "diagnosis.joint_actions_adopted",
+    label="Lignes d'action conjointes adoptées",
+    unit="lignes d'action",
+    description="Lignes d'action conjointes issues du diagnostic partagé et adoptées par les partenaires.",
+    requires=("diagnosis.ActionLine",),
+)
