@@ -185,7 +185,7 @@ class Publication(OfferFields):
     """One record of one source: the same job published elsewhere is another publication of the same offer."""
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="publications")
-    source_id = models.CharField("identifiant dans la source", max_length=200)
+    external_id = models.CharField("identifiant dans la source", max_length=200)  # the record's source_id
     raw = models.JSONField("données reçues")
     content_hash = models.CharField(max_length=32)
     description_html = models.TextField(blank=True)
@@ -210,9 +210,9 @@ class Publication(OfferFields):
     class Meta:
         verbose_name = "publication"
         verbose_name_plural = "publications"
-        ordering = ["source", "source_id"]
+        ordering = ["source", "external_id"]
         constraints = [
-            models.UniqueConstraint(fields=["source", "source_id"], name="unique_publication_source_id")
+            models.UniqueConstraint(fields=["source", "external_id"], name="unique_publication_source_id")
         ]
         indexes = [
             models.Index(fields=["offer"], name="publication_offer"),
@@ -220,7 +220,7 @@ class Publication(OfferFields):
         ]
 
     def __str__(self):
-        return f"{self.source.name}:{self.source_id}"
+        return f"{self.source.name}:{self.external_id}"
 
 
 class RomeReview(models.Model):

@@ -9,6 +9,8 @@ PostgreSQL applies its 'french' configuration on top, to the text and the query 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from core.text import fold
 
 DESCRIPTION_CHARS = 1500  # enough to find an offer by its main words, small enough to keep the index light
@@ -24,9 +26,35 @@ _SUFFIXES = [  # applied once, longest first, after the plural
     ("ere", "er"),
     ("aux", "al"),
 ]
-_STOPWORDS = frozenset(["a", "au", "aux", "de", "des", "du", "en", "et", "la", "le", "les", "l", "d", "un", "une", "pour", "par", "sur", "avec", "h", "f", "hf"])
+_STOPWORDS = frozenset(
+    [
+        "a",
+        "au",
+        "aux",
+        "de",
+        "des",
+        "du",
+        "en",
+        "et",
+        "la",
+        "le",
+        "les",
+        "l",
+        "d",
+        "un",
+        "une",
+        "pour",
+        "par",
+        "sur",
+        "avec",
+        "h",
+        "f",
+        "hf",
+    ]
+)
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     for suffix, replacement in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:

@@ -1,0 +1,120 @@
+"""The import pipeline's side of deduplication: fetches, from the database, the open publications a batch could
+duplicate (same commune, or same postal code when the commune is unknown), hands them with the batch to the
+algorithm of `offers.dedup`, and returns where each new publication goes: an existing offer, or a new group.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from offers.canonical import CanonicalOffer
+from offers.models import Publication
+
+_CANDIDATE_FIELDS = [
+    "pk",
+    "offer_id",
+    "source__name",
+    "external_id",
+    "title",
+    "employer_name",
+    "siret",
+    "commune_id",
+    "postal_code",
+    "commune_name",
+    "latitude",
+    "longitude",
+    "contract_type",
+    "contract_label",
+    "rome_code",
+    "published_at",
+    "url",
+]
+
+
+@dataclass(slots=True)
+class Assignment:
+    offer_id: int | None  # an existing offer, or None: a new offer shared by the batch items of `group`
+    group: int
+    signals: dict = field(default_factory=dict)
+
+
+def _dedup():
+    from offers import dedup
+
+    return dedup
+
+
+def candidate_offers(
+    batch: list[CanonicalOffer], exclude: set[tuple[str, str]]
+) -> list[tuple[int, CanonicalOffer]]:
+    """(offer id, CanonicalOffer) of the open publications sharing a commune or postal code with the batch."""
+    communes = sorted({o.commune_code for o in batch if o.commune_code})
+    postal_codes = sorted({o.postal_code for o in batch if o.postal_code and not o.commune_code})
+    found = []
+    for start in range(0, max(len(communes), len(postal_codes)), 500):
+        query = Q(commune_id__in=communes[start : start + 500]) | Q(
+            postal_code__in=postal_codes[start : start + 500]
+        )
+        rows = Publication.objects.filter(query, closed_at__isnull=True, offer__isnull=False).values(
+            *_CANDIDATE_FIELDS
+        )
+        for row in rows:
+            if (row["source__name"], row["external_id"]) in exclude:
+                continue
+            found.append((row["offer_id"], _as_canonical(row)))
+    return found
+
+
+def _as_canonical(row: dict) -> CanonicalOffer:
+    return CanonicalOffer(
+        source=row["source__name"],
+        source_id=row["external_id"],
+        title=row["title"],
+        employer_name=row["employer_name"],
+        siret=row["siret"],
+        commune_code=row["commune_id"] or "",
+        postal_code=row["postal_code"],
+        commune_name=row["commune_name"],
+        latitude=row["latitude"],
+        longitude=row["longitude"],
+        contract_type=row["contract_type"],
+        contract_label=row["contract_label"],
+        rome_code=row["rome_code"],
+        published_at=row["published_at"],
+        url=row["url"],
+    )
+
+
+def assign(batch: list[CanonicalOffer], publications: list[Publication]) -> list[Assignment]:
+    """Where each publication of the batch goes (same order). Publications already in an offer keep it when the
+    algorithm still puts them with it."""
+    try:
+        dedup = _dedup()
+        incremental = dedup.assign_incremental
+    except (ImportError, AttributeError):
+        # Without the algorithm, a publication stays in the offer it had, or gets its own.
+        return [
+            Assignment(p.offer_id, index) if p.offer_id else Assignment(None, index)
+            for index, p in enumerate(publications)
+        ]
+    for offer, publication in zip(batch, publications, strict=True):
+        offer.rome_code = publication.rome_code or offer.rome_code
+    keys = {(o.source, o.source_id) for o in batch}
+    results = incremental(batch, candidate_offers(batch, keys))
+    return [Assignment(r.offer_id, r.group, r.signals) for r in results]
+
+
+def full_rebuild() -> list[tuple[list[int], dict[int, dict]]]:
+    """Groups of open publication ids from a full deduplication: [(members, {pk: signals})]."""
+    rows = list(Publication.objects.filter(closed_at__isnull=True).values(*_CANDIDATE_FIELDS))
+    offers = [_as_canonical(row) for row in rows]
+    try:
+        groups = _dedup().cluster(offers)
+    except (ImportError, AttributeError):
+        return [([row["pk"]], {}) for row in rows]
+    return [
+        ([rows[i]["pk"] for i in members], {rows[i]["pk"]: s for i, s in signals.items()})
+        for members, signals in groups
+    ]

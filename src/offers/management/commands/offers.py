@@ -1,0 +1,159 @@
+"""`reseau-emploi offers …`: import a file, export the clusters, classify offers in ROME, rebuild the clusters,
+train the ROME model. Files may be `-` (stdin / stdout). Exits non-zero only when nothing could be processed."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from core.sync import SourceError
+from offers.connectors import FORMATS, connector
+
+
+class Command(BaseCommand):
+    help = "Pool of job offers: import, export-clusters, classify, rebuild-clusters, train-model."
+    requires_system_checks = []  # `classify` must run without a database
+
+    def add_arguments(self, parser):
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        imp = actions.add_parser("import", help="import a file of offers into a source (created if new)")
+        imp.add_argument("--source", required=True, help="source name (slug), e.g. francetravail, region")
+        imp.add_argument("--format", required=True, choices=FORMATS)
+        imp.add_argument("--mapping", help="CSV only: JSON file {canonical name: column name}")
+        imp.add_argument(
+            "--snapshot", action="store_true", help="the file is complete: close the offers missing"
+        )
+        imp.add_argument("--owner", help="name of the organisation owning a new source")
+        imp.add_argument("file", help="file to import, or - for stdin")
+
+        export = actions.add_parser("export-clusters", help="one JSON line per publication with its cluster")
+        export.add_argument("out", help="output JSON Lines file, or - for stdout")
+
+        classify = actions.add_parser(
+            "classify", help="ROME coding of offers (JSON Lines), no database needed"
+        )
+        classify.add_argument(
+            "input", help="JSON Lines: France Travail offers or {id, title, description}; - = stdin"
+        )
+        classify.add_argument("out", help="output JSON Lines, or - for stdout")
+        classify.add_argument("--candidates", type=int, default=10, help="candidates per offer (at least 5)")
+
+        actions.add_parser("rebuild-clusters", help="full deduplication of the open publications")
+        train = actions.add_parser("train-model", help="train the ROME coding model and write its file")
+        train.add_argument("--output", help="model file (default: the one the app loads)")
+
+    def handle(self, *args, action, **options):
+        handler = {
+            "import": self.import_file,
+            "export-clusters": self.export_clusters,
+            "classify": self.classify,
+            "rebuild-clusters": self.rebuild_clusters,
+            "train-model": self.train_model,
+        }[action]
+        handler(**options)
+
+    def summary(self, text: str, *, data_on_stdout: bool = False) -> None:
+        (sys.stderr if data_on_stdout else self.stdout).write(text + "\n")
+
+    def import_file(self, *, source, format, mapping, snapshot, owner, file, **_):
+        from accounts.models import Organisation
+        from offers import services
+        from offers.models import Source
+
+        organisation = None
+        if owner:
+            organisation = Organisation.objects.filter(name=owner).first()
+            if organisation is None:
+                raise CommandError(f"--owner: no organisation named {owner!r}")
+        source_obj = Source.objects.filter(name=source).first()
+        if source_obj is None:
+            source_obj = services.get_or_create_source(name=source, kind=format, owner=organisation)
+            self.summary(f"New source {source!r} ({format}).")
+        parse = connector(format)
+        stream = sys.stdin.buffer if file == "-" else file
+        try:
+            records = parse(stream, source=source_obj.name, mapping=mapping)
+            run = services.import_records(
+                source=source_obj,
+                records=records,
+                file_name="<stdin>" if file == "-" else Path(file).name,
+                snapshot=snapshot,
+            )
+        except SourceError as exc:
+            raise CommandError(str(exc)) from exc
+        self.summary(
+            f"{source_obj.name}: read {run.read_count}, created {run.created_count}, updated {run.updated_count}, "
+            f"unchanged {run.unchanged_count}, rejected {run.rejected_count}, closed {run.closed_count}"
+        )
+        for item in run.rejected[:50]:
+            self.summary(f"  rejected line {item['line']}: {item['reason']}")
+        if run.rejected_count > 50:
+            self.summary(f"  … and {run.rejected_count - 50} more (see the import report)")
+        processed = run.created_count + run.updated_count + run.unchanged_count + run.closed_count
+        if processed == 0:
+            raise CommandError("nothing could be imported")
+
+    def export_clusters(self, *, out, **_):
+        from offers.selectors import iter_clusters
+
+        handle = sys.stdout if out == "-" else open(out, "w", encoding="utf-8")  # noqa: SIM115
+        count, clusters = 0, set()
+        try:
+            for source, source_id, cluster in iter_clusters():
+                handle.write(
+                    json.dumps({"source": source, "source_id": source_id, "cluster": cluster}) + "\n"
+                )
+                count += 1
+                clusters.add(cluster)
+        finally:
+            if handle is not sys.stdout:
+                handle.close()
+            else:
+                handle.flush()
+        self.summary(f"exported {count} publications in {len(clusters)} clusters", data_on_stdout=out == "-")
+        if count == 0:
+            raise CommandError("no publication to export")
+
+    def classify(self, *, input, out, candidates, **_):
+        from offers.classify import classify_lines
+
+        source = sys.stdin if input == "-" else open(input, encoding="utf-8")  # noqa: SIM115
+        handle = sys.stdout if out == "-" else open(out, "w", encoding="utf-8")  # noqa: SIM115
+        try:
+            read, written, rejected = 0, 0, []
+            for result in classify_lines(source, candidates=max(candidates, 5)):
+                read += 1
+                if "error" in result:
+                    rejected.append(result)
+                    continue
+                handle.write(json.dumps(result, ensure_ascii=False) + "\n")
+                written += 1
+        finally:
+            for stream in (source, handle):
+                if stream not in (sys.stdin, sys.stdout):
+                    stream.close()
+            sys.stdout.flush()
+        self.summary(
+            f"read {read}, classified {written}, rejected {len(rejected)}", data_on_stdout=out == "-"
+        )
+        for item in rejected[:50]:
+            self.summary(f"  rejected line {item['line']}: {item['error']}", data_on_stdout=out == "-")
+        if written == 0:
+            raise CommandError("no offer could be classified")
+
+    def rebuild_clusters(self, **_):
+        from offers.services import rebuild_clusters
+
+        counts = rebuild_clusters()
+        self.summary(
+            f"{counts['publications']} open publications in {counts['clusters']} clusters ({counts['moved']} moved)"
+        )
+
+    def train_model(self, *, output, **_):
+        from offers.coding import training
+
+        path = training.train_and_save(output=output)
+        self.summary(f"ROME model written to {path}")

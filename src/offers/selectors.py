@@ -1,0 +1,278 @@
+"""Reads on the pool: offer search (full text in French, filters, facets, sort, pagination) with the same
+contract on SQLite (FTS5) and PostgreSQL (tsvector + unaccent), one offer with its publications, the clusters
+export, sources and their import runs, the ROME review list."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import connection
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from offers.canonical import CONTRACT_LABELS
+from offers.models import ImportRun, Offer, Publication, RomeReview, Source
+from offers.search import terms
+from territories.geo import KM_PER_DEGREE_LATITUDE, bounding_box, haversine_km
+from territories.models import Bassin, Commune, Departement
+
+SORTS = ("relevance", "date", "distance")
+PUBLISHED_WITHIN = {
+    1: "Dernières 24 heures",
+    3: "3 derniers jours",
+    7: "7 derniers jours",
+    30: "30 derniers jours",
+}
+MAX_PER_PAGE = 100
+MAX_RADIUS_KM = 200
+
+
+@dataclass
+class SearchParams:
+    q: str = ""
+    rome: str = ""  # ROME 4.0 code, or a ROME v3 parent code
+    appellation: int | None = None
+    commune: str = ""  # INSEE code, centre of the radius
+    radius_km: float = 0
+    departement: str = ""
+    bassin: str = ""
+    contract: list[str] = field(default_factory=list)
+    published_within_days: int | None = None
+    source: list[str] = field(default_factory=list)
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = 20
+    include_closed: bool = False
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass
+class SearchResult:
+    items: list[Offer]
+    total: int
+    page: int
+    per_page: int
+    facets: dict[str, list[FacetValue]]
+    centre: Commune | None = None
+    sort: str = "relevance"
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def _text_filter(queryset: QuerySet, text: str) -> tuple[QuerySet, RawSQL | None]:
+    words = terms(text)
+    if not words:
+        return queryset, None
+    if connection.vendor == "postgresql":
+        joined = " ".join(words)
+        queryset = queryset.extra(
+            where=["offers_offer.search_vector @@ plainto_tsquery('french', offers_unaccent(%s))"],
+            params=[joined],
+        )
+        rank = RawSQL(
+            "ts_rank(offers_offer.search_vector, plainto_tsquery('french', offers_unaccent(%s)))", [joined]
+        )
+        return queryset, rank
+    match = " AND ".join(f'"{word}"' for word in words)
+    queryset = queryset.extra(
+        tables=["offers_offer_fts"],
+        where=["offers_offer_fts.rowid = offers_offer.id", "offers_offer_fts MATCH %s"],
+        params=[match],
+    )
+    return queryset, RawSQL("-bm25(offers_offer_fts)", [])  # bm25 is lower for better matches
+
+
+def _distance_sq(latitude: float, longitude: float):
+    """Squared equirectangular distance in km² (plain arithmetic, same SQL on both engines; exact enough within
+    a few hundred km to filter and sort, the displayed distance is the great-circle one)."""
+    kx = KM_PER_DEGREE_LATITUDE * math.cos(math.radians(latitude))
+    ky = KM_PER_DEGREE_LATITUDE
+    return (F("latitude") - latitude) * (F("latitude") - latitude) * (ky * ky) + (
+        F("longitude") - longitude
+    ) * (F("longitude") - longitude) * (kx * kx)
+
+
+def search_offers(params: SearchParams) -> SearchResult:
+    queryset = Offer.objects.all()
+    if not params.include_closed:
+        queryset = queryset.filter(status=Offer.Status.OPEN)
+    queryset, rank = _text_filter(queryset, params.q)
+    if params.rome:
+        code = params.rome.strip().upper()
+        queryset = queryset.filter(Q(rome_code=code) | Q(fiche__parent_code=code))
+    if params.appellation:
+        queryset = queryset.filter(appellation_id=params.appellation)
+    if params.departement:
+        queryset = queryset.filter(departement_code=params.departement)
+    if params.bassin:
+        queryset = queryset.filter(bassin_code=params.bassin)
+    if params.contract:
+        queryset = queryset.filter(contract_type__in=params.contract)
+    if params.published_within_days:
+        queryset = queryset.filter(
+            published_at__gte=timezone.now() - timedelta(days=params.published_within_days)
+        )
+    if params.source:
+        source_q = Q()
+        for name in params.source:
+            source_q |= Q(source_names__contains=f" {name} ")
+        queryset = queryset.filter(source_q)
+    centre = None
+    if params.commune:
+        centre = Commune.objects.filter(pk=params.commune).first()
+        if centre is None or centre.latitude is None:
+            queryset = queryset.none()
+        elif params.radius_km:
+            radius = min(float(params.radius_km), MAX_RADIUS_KM)
+            box = bounding_box(centre.latitude, centre.longitude, radius)
+            queryset = (
+                queryset.filter(**box.as_filter())
+                .alias(distance_sq=_distance_sq(centre.latitude, centre.longitude))
+                .filter(distance_sq__lte=radius * radius)
+            )
+        else:
+            queryset = queryset.filter(commune_id=centre.pk)
+
+    total = queryset.count()
+    facets = _facets(queryset) if total else {}
+    sort = params.sort if params.sort in SORTS else "relevance"
+    if sort == "distance" and centre is None:
+        sort = "relevance"
+    if sort == "relevance" and rank is None:
+        sort = "date" if centre is None else "distance"
+    if sort == "relevance":
+        ordered = queryset.annotate(rank=rank).order_by("-rank", "-published_at", "-pk")
+    elif sort == "distance":
+        ordered = queryset.annotate(distance_sq=_distance_sq(centre.latitude, centre.longitude)).order_by(
+            F("distance_sq").asc(nulls_last=True), "-published_at", "-pk"
+        )
+    else:
+        ordered = queryset.order_by(F("published_at").desc(nulls_last=True), "-pk")
+    per_page = max(1, min(params.per_page, MAX_PER_PAGE))
+    page = max(1, params.page)
+    start = (page - 1) * per_page
+    items = list(ordered.select_related("commune", "fiche")[start : start + per_page])
+    for offer in items:
+        offer.distance_km = (
+            haversine_km(centre.latitude, centre.longitude, offer.latitude, offer.longitude)
+            if centre is not None and offer.latitude is not None
+            else None
+        )
+    return SearchResult(items, total, page, per_page, facets, centre, sort)
+
+
+def _facets(queryset: QuerySet) -> dict[str, list[FacetValue]]:
+    """Counts per value of each filter, over the offers matching the current search."""
+    facets = {}
+    contracts = queryset.order_by().values_list("contract_type").annotate(n=Count("pk"))
+    facets["contract"] = sorted(
+        (FacetValue(code, CONTRACT_LABELS.get(code, "Non précisé"), n) for code, n in contracts if code),
+        key=lambda f: -f.count,
+    )
+    departements = dict(queryset.order_by().values_list("departement_code").annotate(n=Count("pk")))
+    names = dict(
+        Departement.objects.filter(pk__in=[d for d in departements if d]).values_list("code", "name")
+    )
+    facets["departement"] = sorted(
+        (
+            FacetValue(code, f"{names.get(code, code)} ({code})", n)
+            for code, n in departements.items()
+            if code
+        ),
+        key=lambda f: (-f.count, f.value),
+    )
+    bassins = dict(queryset.order_by().values_list("bassin_code").annotate(n=Count("pk")))
+    bassin_names = dict(Bassin.objects.filter(pk__in=[b for b in bassins if b]).values_list("code", "name"))
+    facets["bassin"] = sorted(
+        (FacetValue(code, bassin_names.get(code, code), n) for code, n in bassins.items() if code),
+        key=lambda f: (-f.count, f.value),
+    )[:15]
+    romes = (
+        queryset.order_by()
+        .exclude(rome_code="")
+        .values_list("rome_code", "fiche__label")
+        .annotate(n=Count("pk"))
+    )
+    facets["rome"] = sorted(
+        (FacetValue(code, f"{code} — {label}" if label else code, n) for code, label, n in romes),
+        key=lambda f: (-f.count, f.value),
+    )[:15]
+    sources = list(Source.objects.values_list("name", "label"))
+    now = timezone.now()
+    aggregates = {
+        f"source_{i}": Count("pk", filter=Q(source_names__contains=f" {name} "))
+        for i, (name, _) in enumerate(sources)
+    }
+    aggregates.update(
+        {
+            f"within_{days}": Count("pk", filter=Q(published_at__gte=now - timedelta(days=days)))
+            for days in PUBLISHED_WITHIN
+        }
+    )
+    counts = queryset.order_by().aggregate(**aggregates)
+    facets["source"] = sorted(
+        (
+            FacetValue(name, label or name, counts[f"source_{i}"])
+            for i, (name, label) in enumerate(sources)
+            if counts[f"source_{i}"]
+        ),
+        key=lambda f: (-f.count, f.value),
+    )
+    facets["published"] = [
+        FacetValue(str(days), label, counts[f"within_{days}"]) for days, label in PUBLISHED_WITHIN.items()
+    ]
+    return facets
+
+
+def offer_detail(offer_id: int) -> Offer | None:
+    """An offer with its publications (each with its source and owner organisation) and its ROME fiche."""
+    publications = Publication.objects.select_related("source__owner", "commune").order_by(
+        "closed_at", "first_seen_at", "pk"
+    )
+    return (
+        Offer.objects.select_related("commune__departement", "fiche", "appellation")
+        .prefetch_related(Prefetch("publications", queryset=publications))
+        .filter(pk=offer_id)
+        .first()
+    )
+
+
+def iter_clusters() -> Iterator[tuple[str, str, str]]:
+    """(source name, source_id, cluster id) of every publication, publications of one offer sharing its id."""
+    rows = Publication.objects.order_by("source__name", "external_id").values_list(
+        "source__name", "external_id", "offer_id", "pk"
+    )
+    for source, source_id, offer_id, pk in rows.iterator(chunk_size=10000):
+        yield source, source_id, str(offer_id) if offer_id else f"p{pk}"
+
+
+def sources_with_runs() -> QuerySet[Source]:
+    last_runs = ImportRun.objects.order_by("-started_at", "-pk")
+    return (
+        Source.objects.select_related("owner")
+        .annotate(
+            open_count=Count("publications", filter=Q(publications__closed_at__isnull=True)),
+        )
+        .prefetch_related(Prefetch("runs", queryset=last_runs))
+        .order_by("name")
+    )
+
+
+def pending_reviews() -> QuerySet[RomeReview]:
+    return (
+        RomeReview.objects.filter(status=RomeReview.Status.PENDING)
+        .select_related("publication__source", "publication__commune", "publication__offer")
+        .order_by(F("confidence").asc(nulls_first=True), "pk")
+    )
