@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 EARTH_RADIUS_KM = 6371.0088  # mean Earth radius (IUGG)
 KM_PER_DEGREE_LATITUDE = math.pi * EARTH_RADIUS_KM / 180
+_MARGIN_DEGREES = 1e-6  # about 10 cm: keeps points lying exactly on the circle inside despite rounding
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -51,13 +52,13 @@ def bounding_box(latitude: float, longitude: float, radius_km: float) -> Boundin
     A cheap index-friendly prefilter: candidates inside the box still need `haversine_km` (the corners are
     farther than the radius).
     """
-    dlat = radius_km / KM_PER_DEGREE_LATITUDE
+    dlat = radius_km / KM_PER_DEGREE_LATITUDE + _MARGIN_DEGREES
     min_lat, max_lat = max(-90.0, latitude - dlat), min(90.0, latitude + dlat)
     # Near a pole, or when the circle crosses it, every longitude qualifies.
     cos_lat = math.cos(math.radians(max(abs(min_lat), abs(max_lat))))
     if max_lat >= 90.0 or min_lat <= -90.0 or cos_lat < 1e-6:
         return BoundingBox(min_lat, max_lat, -180.0, 180.0)
-    dlon = radius_km / (KM_PER_DEGREE_LATITUDE * cos_lat)
+    dlon = radius_km / (KM_PER_DEGREE_LATITUDE * cos_lat) + _MARGIN_DEGREES
     if dlon >= 180.0:
         return BoundingBox(min_lat, max_lat, -180.0, 180.0)
     return BoundingBox(min_lat, max_lat, longitude - dlon, longitude + dlon)
