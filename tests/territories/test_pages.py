@@ -94,7 +94,7 @@ def test_commune_page(client, fixture_territory, django_assert_max_num_queries):
         'href="/territoires/communes/96002/">Dreuil-lès-Villecentre (96)</a></td><td class="fr-cell--right">4,'
         in html
     )
-    assert "Saint-Essai (96)" in html
+    assert "Saint-Essai" not in html  # about 18 km away: beyond the 15 km of the list
 
 
 def test_commune_page_of_an_attached_code_redirects(client, fixture_territory):
