@@ -47,10 +47,26 @@ def sync_territories(report: SyncReport, *, data_dir: Path, progress=_no_progres
         parts[alias["commune_id"]].append(code)
     zone_found, bassin_found = Counter(), Counter()
 
+    sharing_postal_code: dict[str, set[str]] = defaultdict(set)
+    for code, commune in territories.communes.items():
+        for postal_code in commune.postal_codes:
+            sharing_postal_code[postal_code].add(code)
+
     def zone_of(commune: sources.CommuneSource) -> str | None:
         zone, how = _by_code_or_parts(commune.code, parts, ze_by_code)
         if zone is None and (zone := ze_by_name.get((commune.departement, fold(commune.name)))):
             how = "by name in its département"
+        if zone is None:
+            # A commune restored after the file's geography (split from a commune nouvelle) still shares its
+            # postal code with its former commune: take their zone when they all agree.
+            neighbours = {
+                ze_by_code[other]
+                for postal_code in commune.postal_codes
+                for other in sharing_postal_code[postal_code]
+                if other != commune.code and other in ze_by_code
+            }
+            if len(neighbours) == 1:
+                zone, how = neighbours.pop(), "from the communes sharing its postal code"
         zone_found[how] += 1
         return zone
 
