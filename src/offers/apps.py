@@ -3,3 +3,9 @@ from django.apps import AppConfig
 
 class OffersConfig(AppConfig):
     name = "offers"
+    verbose_name = "Offres d'emploi"
+
+    def ready(self):
+        from core import navigation
+
+        navigation.register("Offres d'emploi", "offers:search", order=30, login_required=False)

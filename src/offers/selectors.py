@@ -276,3 +276,22 @@ def pending_reviews() -> QuerySet[RomeReview]:
         .select_related("publication__source", "publication__commune", "publication__offer")
         .order_by(F("confidence").asc(nulls_first=True), "pk")
     )
+
+
+def advisor_examples() -> list[dict]:
+    """Advisors' ROME choices as training examples for the coding model: {"title", "description", "rome_code",
+    "group"} (the shape of offers.coding.examples)."""
+    from core.text import fold
+
+    rows = RomeReview.objects.filter(status=RomeReview.Status.DONE).exclude(chosen_code="")
+    return [
+        {
+            "title": title,
+            "description": description,
+            "rome_code": code,
+            "group": f"{fold(title)}|{fold(employer)}",
+        }
+        for title, description, employer, code in rows.values_list(
+            "publication__title", "publication__description", "publication__employer_name", "chosen_code"
+        )
+    ]

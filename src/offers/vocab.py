@@ -225,7 +225,6 @@ def parse_datetime(value) -> datetime | None:
 _TAG = re.compile(r"<[^>]+>")
 _BLOCK = re.compile(r"<\s*(br|/p|/div|/li|/h\d|/tr)\s*/?>|<\s*li[^>]*>", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\u00a0]+")
-_BLANK_LINES = re.compile(r"\n\s*\n\s*\n+")
 
 
 def looks_like_html(text: str) -> bool:
@@ -240,8 +239,8 @@ def html_to_text(markup: str) -> str:
         return ""
     text = _BLOCK.sub(lambda m: "\n- " if m.group(0).lstrip("< ").lower().startswith("li") else "\n", markup)
     text = html.unescape(_TAG.sub(" ", text))
-    lines = [_SPACES.sub(" ", line).strip() for line in text.splitlines()]
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def clean_siret(value) -> tuple[str, bool | None]:
