@@ -115,6 +115,8 @@ class Aid(models.Model):
     source = models.CharField("provenance", max_length=20, choices=Source.choices, default=Source.MANUAL)
     source_file = models.CharField("fichier source", max_length=300, blank=True)
     is_published = models.BooleanField("publiée", default=True)
+    # Set when someone edits the aid in the app: `sync-aids` then leaves it alone (and says so).
+    edited_in_app = models.BooleanField("modifiée dans l'application", default=False)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
 
     history = HistoricalRecords()

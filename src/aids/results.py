@@ -7,7 +7,9 @@ STABLE CONTRACT:
         label: str,
         institution: str,
         status: "eligible" | "not_eligible" | "undetermined",
-        amount: float | None,        estimated amount in euros for the need described (None when unknown)
+        amount: float | None,        estimated amount in euros for the need described: 0 when not eligible,
+                                     None when undetermined or for a service in kind (a car lent at 1 € a day)
+        amount_max: float | None,    the aid's ceiling (Aid.amount_max), when it has one
         periodicity: str,            Aid.periodicity (one_off, per_trip, monthly, yearly, per_day, other)
         reasons: list[str],          conditions passed and failed, in French, one sentence each
         missing: list[Question],     for "undetermined": the questions whose answers would decide it
@@ -41,6 +43,7 @@ class AidResult:
     institution: str
     status: str
     amount: float | None = None
+    amount_max: float | None = None
     periodicity: str = ""
     reasons: list[str] = field(default_factory=list)
     missing: list[Question] = field(default_factory=list)
@@ -58,6 +61,7 @@ class AidResult:
             "institution": self.institution,
             "status": self.status,
             "amount": self.amount,
+            "amount_max": self.amount_max,
             "periodicity": self.periodicity,
             "reasons": list(self.reasons),
             "missing": [q.field for q in self.missing],

@@ -21,6 +21,9 @@ is an answer ("no child"), None is "not told".
       monthly_income: float | None     the person's net monthly earned income (€) (salary of the new job for
                                        a job start: the platform fills it from the offer when known)
       household_monthly_income: float | None  net monthly resources of the household (€)
+      reference_tax_income: float | None   revenu fiscal de référence of the tax household (€ a year)
+      attached_to_parents: bool | None     attached to the parents' tax household (rattaché au foyer fiscal)
+      partner_working: bool | None     (couples) the partner works or follows a qualifying training
       residence_commune: str | None    INSEE code of the commune of residence
       driving_licence: bool | None     holds a valid driving licence B
       vehicle: bool | None             has a car or motorbike available
@@ -40,6 +43,9 @@ is an answer ("no child"), None is "not told".
       round_trips: int | None          number of round trips to pay (default: 1 for an interview)
       meals: int | None                meals away from home
       nights: int | None               nights away from home
+
+    Situation.received_last_12_months: dict[str, float]  aid id -> amount already granted over the last 12
+      months (yearly caps, "once a year" rules); filled from the aid requests recorded by advisors.
 
 Distances and travel times between `residence_commune` and the place of the need are computed by the platform
 (`aids.distances.travel_between`), never typed by the user.
@@ -138,6 +144,9 @@ class Person:
     children_ages: list[int] | None = None
     monthly_income: float | None = None
     household_monthly_income: float | None = None
+    reference_tax_income: float | None = None
+    attached_to_parents: bool | None = None
+    partner_working: bool | None = None
     residence_commune: str | None = None
     driving_licence: bool | None = None
     vehicle: bool | None = None
@@ -172,6 +181,7 @@ class Situation:
     person: Person = field(default_factory=Person)
     need: Need = field(default_factory=Need)
     evaluation_date: date | None = None  # the rules in force on that day; today when None
+    received_last_12_months: dict[str, float] = field(default_factory=dict)
 
     def on(self) -> date:
         return self.evaluation_date or date.today()

@@ -1,0 +1,1 @@
+SYNC_COMMANDS = ["sync_aids"]
