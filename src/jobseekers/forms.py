@@ -19,6 +19,9 @@ def _date_input():
     return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
+CHECKBOX_TEMPLATE = "jobseekers/_checkbox_field.html"
+
+
 def _yes_no(label: str) -> forms.TypedChoiceField:
     return forms.TypedChoiceField(
         label=label,
@@ -114,6 +117,7 @@ class RecordForm(DsfrBaseForm, forms.ModelForm):
 
 class CreateRecordForm(RecordForm):
     share_consent = forms.BooleanField(
+        template_name=CHECKBOX_TEMPLATE,
         label="La personne accepte que son dossier soit partagé entre les organisations qui l'accompagnent",
         required=False,
         help_text="Sans cet accord, le dossier reste visible de votre seule organisation. Il peut être recueilli "
@@ -162,7 +166,9 @@ class FollowUpForm(DsfrBaseForm):
 
 
 class EndFollowUpForm(DsfrBaseForm):
-    until = forms.DateField(label="Fin du suivi le", widget=_date_input(), initial=timezone.localdate)
+    until = forms.DateField(
+        label="Suivi terminé à compter du", widget=_date_input(), initial=timezone.localdate
+    )
     reason = forms.CharField(label="Motif (facultatif)", required=False, max_length=200)
 
 
@@ -211,6 +217,7 @@ class AidRequestForm(DsfrBaseForm):
         label="Montant demandé (€)", min_value=0, max_digits=10, decimal_places=2
     )
     consent = forms.BooleanField(
+        template_name=CHECKBOX_TEMPLATE,
         label="La personne a donné son accord pour cette demande (transmission de ses informations à "
         "l'organisme qui instruit l'aide)",
     )
@@ -235,7 +242,10 @@ class DocumentsForm(DsfrBaseForm):
         self.documents = documents
         for index, document in enumerate(documents):
             self.fields[f"doc_{index}"] = forms.BooleanField(
-                label=document["label"], required=False, initial=document.get("provided", False)
+                template_name=CHECKBOX_TEMPLATE,
+                label=document["label"],
+                required=False,
+                initial=document.get("provided", False),
             )
         self.order_fields([*(f"doc_{i}" for i in range(len(documents))), "notes"])
 

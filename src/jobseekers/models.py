@@ -145,11 +145,12 @@ class JobSeeker(models.Model):
 class FollowUpQuerySet(models.QuerySet):
     def active(self, *, on: date | None = None):
         day = on or timezone.localdate()
-        return self.filter(since__lte=day).filter(models.Q(until__isnull=True) | models.Q(until__gte=day))
+        return self.filter(since__lte=day).filter(models.Q(until__isnull=True) | models.Q(until__gt=day))
 
 
 class FollowUp(models.Model):
-    """An organisation follows the person from `since` to `until` (open when empty), with a referent advisor."""
+    """An organisation follows the person from `since` until `until` (excluded: a follow-up ended today no longer
+    gives access today; open when empty), with a referent advisor."""
 
     jobseeker = models.ForeignKey(JobSeeker, on_delete=models.CASCADE, related_name="followups")
     organisation = models.ForeignKey(
@@ -191,7 +192,7 @@ class FollowUp(models.Model):
     @property
     def is_active(self) -> bool:
         today = timezone.localdate()
-        return self.since <= today and (self.until is None or self.until >= today)
+        return self.since <= today and (self.until is None or self.until > today)
 
 
 class Consent(models.Model):

@@ -495,7 +495,7 @@ def records_to_anonymise(*, now: datetime | None = None):
     """Records not followed by any organisation for two years (no open follow-up, last one ended before the
     cutoff) and not anonymised yet."""
     today = (now or timezone.now()).date()
-    open_followups = FollowUp.objects.filter(until__isnull=True) | FollowUp.objects.filter(until__gte=today)
+    open_followups = FollowUp.objects.filter(until__isnull=True) | FollowUp.objects.filter(until__gt=today)
     return JobSeeker.objects.filter(
         anonymised_at__isnull=True, last_followed_at__lt=retention_cutoff(now)
     ).exclude(pk__in=open_followups.values("jobseeker_id"))
