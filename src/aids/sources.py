@@ -335,9 +335,8 @@ def _aides_jeunes_entry(path: Path, row: dict, theme: str, institutions: dict, r
         or values["departement_codes"]
         or values["epci_codes"]
         or values["commune_codes"]
-    ):
-        if kind in ("region", "departement", "commune", "epci", "caf", "msa") or row["scope"] == "hdf":
-            _territory(values, institution, kind)
+    ) and (kind in ("region", "departement", "commune", "epci", "caf", "msa") or row["scope"] == "hdf"):
+        _territory(values, institution, kind)
     if row["scope"] == "hdf" and not (
         values["region_codes"]
         or values["departement_codes"]
