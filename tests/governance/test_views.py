@@ -1,0 +1,241 @@
+import io
+from datetime import date
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from icalendar import Calendar
+from openpyxl import load_workbook
+
+from accounts import demo as accounts_demo
+from accounts.models import Role, User
+from governance import demo
+from governance.models import Attendance, Committee, Level, Meeting, Member, Motion, Protocol
+from tests.factories import BassinFactory, DepartementFactory, OrganisationFactory, RegionFactory, advisor_of
+from tests.governance.factories import MeetingFactory, MemberFactory, regional_committee
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_data():
+    RegionFactory()
+    DepartementFactory()
+    DepartementFactory(code="02", name="Aisne")
+    BassinFactory()
+    accounts_demo.load()
+    demo.load()
+    return User.objects.get(email="admin@reseau.demo")
+
+
+def test_demo_is_idempotent_and_marked_as_example(demo_data):
+    counts = (
+        Committee.objects.count(),
+        Member.objects.count(),
+        Meeting.objects.count(),
+        Motion.objects.count(),
+    )
+    demo.load()
+    assert counts == (
+        Committee.objects.count(),
+        Member.objects.count(),
+        Meeting.objects.count(),
+        Motion.objects.count(),
+    )
+    assert not Committee.objects.filter(is_example=False).exists()
+    protocol = Protocol.objects.get(slug="hauts-de-france-2023")
+    assert all(c.is_example and "(exemple)" in c.title for c in protocol.commitments.all())
+
+
+def test_every_page_renders_for_an_administrator(client, demo_data):
+    client.force_login(demo_data)
+    regional = Committee.objects.get(level=Level.REGIONAL)
+    meeting = regional.meetings.filter(status=Meeting.Status.HELD).get()
+    motion = meeting.motions.get()
+    protocol = Protocol.objects.get()
+    commitment = protocol.commitments.first()
+    sheet = commitment.sheets.first()
+    indicator = commitment.indicators.first()
+    urls = [
+        reverse("governance:home"),
+        reverse("governance:committee_create"),
+        reverse("governance:committee", args=[regional.pk]),
+        reverse("governance:committee_edit", args=[regional.pk]),
+        reverse("governance:composition", args=[regional.pk]),
+        reverse("governance:member_create", args=[regional.pk]),
+        reverse("governance:member_edit", args=[regional.members.first().pk]),
+        reverse("governance:meeting_create", args=[regional.pk]),
+        reverse("governance:meeting", args=[meeting.pk]),
+        reverse("governance:session", args=[meeting.pk]),
+        reverse("governance:quorum", args=[meeting.pk]),
+        reverse("governance:action_add", args=[motion.pk]),
+        reverse("governance:configuration"),
+        reverse("governance:queries"),
+        reverse("governance:protocol", args=[protocol.slug]),
+        reverse("governance:commitment_create", args=[protocol.slug]),
+        reverse("governance:dashboard", args=[protocol.slug]),
+        reverse("governance:commitment", args=[commitment.pk]),
+        reverse("governance:commitment_edit", args=[commitment.pk]),
+        reverse("governance:sheet_create", args=[commitment.pk]),
+        reverse("governance:sheet", args=[sheet.pk]),
+        reverse("governance:sheet_edit", args=[sheet.pk]),
+        reverse("governance:indicator_create", args=[commitment.pk]),
+        reverse("governance:indicator", args=[indicator.pk]),
+        reverse("governance:indicator_edit", args=[indicator.pk]),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+
+
+def test_dashboard_shows_unavailable_indicator_instead_of_a_value(client, demo_data):
+    client.force_login(demo_data)
+    response = client.get(reverse("governance:dashboard", args=["hauts-de-france-2023"]))
+    content = response.content.decode()
+    assert "offers.aggregated" in content and "Pas encore disponible" in content
+    assert "<svg" in content and "<caption>Fiches action par enjeu et par état</caption>" in content
+
+
+def test_configuration_page_reports_each_point(client, demo_data):
+    client.force_login(demo_data)
+    content = client.get(reverse("governance:configuration")).content.decode()
+    assert content.count("Satisfait") == 5  # the demo has no company-services measure adopted yet
+    assert "Non satisfait" in content
+
+
+def test_committees_require_login(client):
+    response = client.get(reverse("governance:home"))
+    assert response.status_code == 302 and "/connexion/" in response["Location"]
+
+
+def test_plain_advisor_reads_but_cannot_manage(client):
+    committee = regional_committee()
+    meeting = MeetingFactory(committee=committee)
+    client.force_login(advisor_of(OrganisationFactory()))
+    assert client.get(reverse("governance:committee", args=[committee.pk])).status_code == 200
+    assert client.get(reverse("governance:meeting_create", args=[committee.pk])).status_code == 403
+    member = committee.members.first()
+    response = client.post(
+        reverse("governance:attendance", args=[meeting.pk]), {"member": member.pk, "status": "present"}
+    )
+    assert response.status_code == 403
+    assert client.get(reverse("governance:committee_create")).status_code == 403
+
+
+def test_co_chair_and_secretariat_manage_their_committee(client):
+    secretariat = OrganisationFactory()
+    committee = regional_committee(secretariat=secretariat)
+    chair_user = advisor_of(OrganisationFactory())
+    Member.objects.filter(committee=committee, chair="state").update(user=chair_user)
+    client.force_login(chair_user)
+    assert client.get(reverse("governance:meeting_create", args=[committee.pk])).status_code == 200
+    client.force_login(advisor_of(secretariat, role=Role.MANAGER))
+    assert client.get(reverse("governance:meeting_create", args=[committee.pk])).status_code == 200
+    other = regional_committee()
+    assert client.get(reverse("governance:meeting_create", args=[other.pk])).status_code == 403
+
+
+def test_members_see_their_committees(client):
+    committee = regional_committee()
+    user = advisor_of(OrganisationFactory())
+    MemberFactory(committee=committee, full_name="Moi", user=user)
+    client.force_login(user)
+    response = client.get(reverse("governance:home"))
+    assert list(response.context["mine"]) == [committee]
+
+
+def test_attendance_with_htmx_returns_the_live_quorum(client):
+    committee = regional_committee()
+    meeting = MeetingFactory(committee=committee)
+    client.force_login(User.objects.create_superuser("root@example.org", "password-de-test-1"))
+    prefect = committee.members.get(chair="state")
+    response = client.post(
+        reverse("governance:attendance", args=[meeting.pk]),
+        {"member": prefect.pk, "status": "present"},
+        HTTP_HX_REQUEST="true",
+    )
+    content = response.content.decode()
+    assert response.status_code == 200 and 'id="session-panel"' in content
+    assert "Quorum : atteint" in content  # 1 of 2 voting seats: exactly half
+    assert Attendance.objects.get(meeting=meeting, member=prefect).status == "present"
+
+
+def test_invitations_are_emailed_with_an_ics_and_downloadable(client):
+    committee = regional_committee()
+    Member.objects.filter(committee=committee).update(email="membre@example.org")
+    MemberFactory(committee=committee, full_name="Sans adresse")
+    meeting = MeetingFactory(committee=committee)
+    client.force_login(User.objects.create_superuser("root@example.org", "password-de-test-1"))
+    client.post(reverse("governance:invite", args=[meeting.pk]))
+    assert len(mail.outbox) == 2
+    name, content, mimetype = mail.outbox[0].attachments[0]
+    assert name == "reunion.ics" and mimetype.startswith("text/calendar")
+    event = Calendar.from_ical(content).walk("VEVENT")[0]
+    assert str(event["uid"]).startswith(str(meeting.uid)) and event["sequence"] == 1
+    assert event.decoded("dtstart") == meeting.starts_at
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.CONVENED and meeting.invitations.count() == 2
+    response = client.get(reverse("governance:ical", args=[meeting.pk]))
+    assert Calendar.from_ical(response.content).walk("VEVENT")[0]["summary"].startswith(committee.name)
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "xlsx"])
+def test_dashboard_exports(client, demo_data, fmt):
+    client.force_login(demo_data)
+    response = client.get(reverse("governance:dashboard_export", args=["hauts-de-france-2023", fmt]))
+    assert response.status_code == 200
+    if fmt == "pdf":
+        assert response.content.startswith(b"%PDF-") and response.content.rstrip().endswith(b"%%EOF")
+    else:
+        workbook = load_workbook(io.BytesIO(response.content))
+        assert workbook.sheetnames == ["Par enjeu", "Par territoire", "Retards", "Indicateurs"]
+        rows = list(workbook["Par enjeu"].iter_rows(values_only=True))
+        assert len(rows) == 5 and rows[0][-1] == "% réalisé"
+        indicators = list(workbook["Indicateurs"].iter_rows(values_only=True))
+        assert any(
+            r[4] == "offers.aggregated" and "Pas encore disponible" in (r[7] or "") for r in indicators
+        )
+
+
+def test_minutes_pdf(client, demo_data):
+    client.force_login(demo_data)
+    meeting = Meeting.objects.get(status=Meeting.Status.HELD)
+    response = client.get(reverse("governance:minutes", args=[meeting.pk]))
+    assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF-")
+
+
+def test_public_summary_is_switched_on_per_protocol(client, demo_data):
+    url = reverse("governance:public_summary", args=["hauts-de-france-2023"])
+    assert client.get(url).status_code == 404
+    client.force_login(demo_data)
+    client.post(reverse("governance:protocol_public", args=["hauts-de-france-2023"]), {"public": "1"})
+    client.logout()
+    response = client.get(url)
+    assert response.status_code == 200 and "Avancement par enjeu" in response.content.decode()
+    assert "Retards" not in response.content.decode()
+
+
+def test_sheet_status_change_requires_a_reason(client, demo_data):
+    client.force_login(demo_data)
+    sheet = Protocol.objects.get().commitments.first().sheets.first()
+    response = client.post(
+        reverse("governance:sheet", args=[sheet.pk]), {"status": "abandoned", "reason": ""}
+    )
+    assert "Ce champ est obligatoire" in response.content.decode()
+    client.post(
+        reverse("governance:sheet", args=[sheet.pk]), {"status": "abandoned", "reason": "Financement retiré"}
+    )
+    sheet.refresh_from_db()
+    assert sheet.status == "abandoned"
+    assert sheet.status_changes.first().reason == "Financement retiré"
+
+
+def test_manual_indicator_value_records_source_and_author(client, demo_data):
+    client.force_login(demo_data)
+    indicator = Protocol.objects.get().commitments.get(number=1).indicators.get(source="manual")
+    client.post(
+        reverse("governance:indicator", args=[indicator.pk]),
+        {"v-measured_on": date.today().isoformat(), "v-value": "2800", "v-source": "Tableau Région"},
+    )
+    measurement = indicator.measurements.get(measured_on=date.today())
+    assert measurement.entered_by == demo_data and measurement.source == "Tableau Région"
