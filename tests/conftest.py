@@ -68,3 +68,9 @@ def reference_data(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         for name in ("sync_territories", "sync_rome"):
             call_command(name, write=True, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2's deliberate slowness costs seconds per test user; tests do not need it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

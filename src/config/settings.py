@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.forms",
     "dsfr",
+    "widget_tweaks",  # django-dsfr's checkbox and radio templates load it
     "django_htmx",
     "simple_history",
     "ninja",

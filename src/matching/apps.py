@@ -3,3 +3,4 @@ from django.apps import AppConfig
 
 class MatchingConfig(AppConfig):
     name = "matching"
+    verbose_name = "Mise en relation"

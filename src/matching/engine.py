@@ -41,9 +41,22 @@ class OfferIndex:
     working_times: np.ndarray  # index into WORKING_TIMES
     experience_months: np.ndarray  # float, nan unknown
     published_days: np.ndarray  # days since the epoch, nan unknown
+    _by_fiche: tuple[np.ndarray, np.ndarray] | None = field(default=None, init=False, repr=False)
 
     def __len__(self):
         return len(self.ids)
+
+    def positions_for(self, fiches: np.ndarray) -> np.ndarray:
+        """Positions of the offers whose fiche is one of `fiches` (an inverted index built on first use)."""
+        if self._by_fiche is None:
+            order = np.argsort(self.fiches, kind="stable")
+            self._by_fiche = (order, self.fiches[order])
+        order, sorted_fiches = self._by_fiche
+        starts = np.searchsorted(sorted_fiches, fiches, side="left")
+        ends = np.searchsorted(sorted_fiches, fiches, side="right")
+        if not len(fiches):
+            return np.empty(0, dtype=np.int64)
+        return np.sort(np.concatenate([order[a:b] for a, b in zip(starts, ends, strict=True)]))
 
 
 @dataclass
@@ -121,38 +134,30 @@ def rank_offers(
     if not wanted or profile.residence not in travel:
         return []
     fit, relation = graph.fit_from(wanted)
-    known = offers.fiches >= 0
-    occupation = np.where(known, fit[np.where(known, offers.fiches, 0)], 0.0)
-    mask = occupation > 0
+    candidates = offers.positions_for(np.flatnonzero(fit > 0))
     if candidate_mask is not None:
-        mask &= candidate_mask
-    candidates = np.flatnonzero(mask)
+        candidates = candidates[candidate_mask[candidates]]
+    # Travel times are computed once per commune; offers whose commune is out of reach are dropped before any
+    # other work, which keeps queries proportional to what the person can actually reach.
+    own_modes = sorted(profile.modes)
+    commune_times = {mode: travel.times_from(profile.residence, mode) for mode in set(own_modes) | {Mode.CAR}}
+    stacked = np.vstack([commune_times[mode] for mode in own_modes])
+    commune_best, commune_best_mode = stacked.min(axis=0), stacked.argmin(axis=0)
+    communes = offers.communes[candidates]
+    if not include_unreachable:
+        in_reach = communes >= 0
+        in_reach[in_reach] = commune_best[communes[in_reach]] <= profile.max_minutes
+        candidates, communes = candidates[in_reach], communes[in_reach]
     if candidates.size == 0:
         return []
-    communes = offers.communes[candidates]
+    occupation = fit[offers.fiches[candidates]]
     located = communes >= 0
-    times_by_mode = {}
-    for mode in set(profile.modes) | {Mode.CAR}:
-        times = travel.times_from(profile.residence, mode)
-        times_by_mode[mode] = np.where(located, times[np.where(located, communes, 0)], np.inf)
-    own_modes = sorted(profile.modes)
-    stacked = np.vstack([times_by_mode[mode] for mode in own_modes])
-    best_minutes = stacked.min(axis=0)
-    best_mode_index = stacked.argmin(axis=0)
+    where = np.where(located, communes, 0)
+    best_minutes = np.where(located, commune_best[where], np.inf)
+    best_mode_index = commune_best_mode[where]
+    car_minutes = np.where(located, commune_times[Mode.CAR][where], np.inf)
     reachable = best_minutes <= profile.max_minutes
     reach = np.where(reachable, 1.0 - 0.5 * best_minutes / profile.max_minutes, 0.0)
-    if not include_unreachable:
-        keep = reachable
-        candidates, best_minutes, best_mode_index, reach, reachable = (
-            candidates[keep],
-            best_minutes[keep],
-            best_mode_index[keep],
-            reach[keep],
-            reachable[keep],
-        )
-        times_by_mode = {mode: times[keep] for mode, times in times_by_mode.items()}
-        if candidates.size == 0:
-            return []
 
     fiches = offers.fiches[candidates]
     contract_index = offers.contracts[candidates]
@@ -164,7 +169,7 @@ def rank_offers(
     wanted_time = WORKING_TIMES.index(profile.working_time) if profile.working_time in WORKING_TIMES else 0
     working_fit = np.where((working == 0) | (wanted_time == 0), 1.0, (working == wanted_time) * 1.0)
     components = {
-        "occupation": occupation[candidates],
+        "occupation": occupation,
         "skills": _skills_fit(graph, fiches, profile.skills),
         "contract": contract,
         "working_time": working_fit,
@@ -184,11 +189,7 @@ def rank_offers(
         values = {name: float(component[position]) for name, component in components.items()}
         mode = own_modes[int(best_mode_index[position])] if reachable[position] else None
         minutes = float(best_minutes[position]) if np.isfinite(best_minutes[position]) else None
-        car_minutes = (
-            float(times_by_mode[Mode.CAR][position])
-            if np.isfinite(times_by_mode[Mode.CAR][position])
-            else None
-        )
+        car = float(car_minutes[position]) if np.isfinite(car_minutes[position]) else None
         match = Match(
             offer_id=int(offers.ids[candidates[position]]),
             score=round(float(score[position]), 4),
@@ -196,7 +197,7 @@ def rank_offers(
             reachable=bool(reachable[position]),
             best_mode=mode,
             minutes=None if minutes is None else round(minutes, 1),
-            car_minutes=None if car_minutes is None else round(car_minutes, 1),
+            car_minutes=None if car is None else round(car, 1),
         )
         match.reasons = explain(
             values,
@@ -205,8 +206,8 @@ def rank_offers(
             minutes=minutes,
             profile=profile,
         )
-        if not match.reachable and car_minutes is not None:
-            match.levers = _levers(profile, car_minutes)
+        if not match.reachable and car is not None:
+            match.levers = _levers(profile, car)
         matches.append(match)
     return matches
 
@@ -253,9 +254,25 @@ class PeopleIndex:
     wanted_offsets: np.ndarray  # CSR: wanted fiches of person p are wanted_fiches[offsets[p]:offsets[p+1]]
     wanted_fiches: np.ndarray
     contract_masks: np.ndarray  # bit i set when CONTRACTS[i] is accepted; 0 = any
+    _by_fiche: tuple[np.ndarray, np.ndarray] | None = field(default=None, init=False, repr=False)
 
     def __len__(self):
         return len(self.ids)
+
+    def wishes_for(self, fiches: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(person positions, wanted fiche) of every wish for one of `fiches` (an inverted index built on first use)."""
+        if self._by_fiche is None:
+            owners = np.repeat(np.arange(len(self.ids)), np.diff(self.wanted_offsets))
+            order = np.argsort(self.wanted_fiches, kind="stable")
+            self._by_fiche = (self.wanted_fiches[order], owners[order])
+        sorted_fiches, owners = self._by_fiche
+        starts = np.searchsorted(sorted_fiches, fiches, side="left")
+        ends = np.searchsorted(sorted_fiches, fiches, side="right")
+        if not len(fiches):
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        slices = [np.arange(a, b) for a, b in zip(starts, ends, strict=True)]
+        entries = np.concatenate(slices)
+        return owners[entries], sorted_fiches[entries]
 
 
 def rank_people(
@@ -274,57 +291,67 @@ def rank_people(
     if offer_fiche not in graph.index or offer_commune not in travel or len(people) == 0:
         return []
     fit, relation = graph.fit_towards(graph.index[offer_fiche])
-    per_wanted = fit[people.wanted_fiches]
-    has_wanted = np.diff(people.wanted_offsets) > 0
-    starts = np.minimum(people.wanted_offsets[:-1], max(len(per_wanted) - 1, 0))
-    occupation = np.where(
-        has_wanted, np.maximum.reduceat(per_wanted, starts) if len(per_wanted) else 0.0, 0.0
-    )
-    mask = occupation > 0
+    persons, wished = people.wishes_for(np.flatnonzero(fit > 0))
     if allowed is not None:
-        mask &= allowed
-    best = np.full(len(people), np.inf)
-    best_mode = np.full(len(people), -1)
+        keep = allowed[persons]
+        persons, wished = persons[keep], wished[keep]
+    if persons.size == 0:
+        return []
+    # Each person's best wish: sort by person then by descending fit, keep the first of each person.
+    values = fit[wished]
+    order = np.lexsort((-values, persons))
+    persons, wished, values = persons[order], wished[order], values[order]
+    first = np.unique(persons, return_index=True)[1]
+    candidates, closest, occupation = persons[first], wished[first], values[first]
+
+    best = np.full(len(candidates), np.inf)
+    best_mode = np.full(len(candidates), -1)
+    residences = people.residences[candidates]
+    masks = people.mode_masks[candidates]
     for bit, mode in enumerate(Mode):
-        uses = (people.mode_masks & (1 << bit)) > 0
-        if not (uses & mask).any():
+        uses = (masks & (1 << bit)) > 0
+        if not uses.any():
             continue
-        times = travel.times_from(offer_commune, mode)[people.residences]
+        times = travel.times_from(offer_commune, mode)[residences]
         better = uses & (times < best)
         best[better], best_mode[better] = times[better], bit
-    reachable = best <= people.max_minutes
-    mask &= reachable
-    contract_bit = CONTRACTS.index(offer_contract) if offer_contract in CONTRACTS else -1
-    contract_ok = (
-        (people.contract_masks == 0)
-        | (contract_bit < 0)
-        | ((people.contract_masks & (1 << max(contract_bit, 0))) > 0)
+    limits = people.max_minutes[candidates]
+    reachable = best <= limits
+    candidates, closest, occupation, best, best_mode, limits = (
+        candidates[reachable],
+        closest[reachable],
+        occupation[reachable],
+        best[reachable],
+        best_mode[reachable],
+        limits[reachable],
     )
-    candidates = np.flatnonzero(mask)
     if candidates.size == 0:
         return []
+    contract_bit = CONTRACTS.index(offer_contract) if offer_contract in CONTRACTS else -1
+    contract_masks = people.contract_masks[candidates]
+    contract_ok = (
+        (contract_masks == 0) | (contract_bit < 0) | ((contract_masks & (1 << max(contract_bit, 0))) > 0)
+    )
     score = (
-        WEIGHTS["occupation"] * occupation[candidates]
-        + WEIGHTS["contract"] * contract_ok[candidates]
-        + WEIGHTS["reach"] * (1.0 - 0.5 * best[candidates] / people.max_minutes[candidates])
+        WEIGHTS["occupation"] * occupation
+        + WEIGHTS["contract"] * contract_ok
+        + WEIGHTS["reach"] * (1.0 - 0.5 * best / limits)
     ) / (WEIGHTS["occupation"] + WEIGHTS["contract"] + WEIGHTS["reach"])
     modes = list(Mode)
     results = []
     for position in np.argsort(-score, kind="stable")[:limit]:
-        person = candidates[position]
-        wanted = people.wanted_fiches[people.wanted_offsets[person] : people.wanted_offsets[person + 1]]
-        closest = int(wanted[np.argmax(fit[wanted])])
-        mode = modes[int(best_mode[person])]
-        minutes = float(best[person])
+        mode = modes[int(best_mode[position])]
+        minutes = float(best[position])
+        wish = int(closest[position])
         reasons = [
-            f"{sentence(RELATION_WORDS[RELATION_CODES[int(relation[closest])]])} : {graph.labels[closest]}",
-            f"à {round(minutes)} min ({MODE_LABELS[mode]}), pour {round(float(people.max_minutes[person]))} min acceptées",
+            f"{sentence(RELATION_WORDS[RELATION_CODES[int(relation[wish])]])} : {graph.labels[wish]}",
+            f"à {round(minutes)} min ({MODE_LABELS[mode]}), pour {round(float(limits[position]))} min acceptées",
         ]
-        if not contract_ok[person]:
+        if not contract_ok[position]:
             reasons.append("type de contrat non souhaité")
         results.append(
             {
-                "person_id": int(people.ids[person]),
+                "person_id": int(people.ids[candidates[position]]),
                 "score": round(float(score[position]), 4),
                 "minutes": round(minutes, 1),
                 "mode": mode,
