@@ -15,6 +15,7 @@ class SessionForm(DsfrBaseForm, forms.ModelForm):
         coerce=lambda value: value == "1",
         initial="1",
     )
+    url = forms.URLField(label="Lien", required=False, max_length=500, assume_scheme="https")
 
     class Meta:
         model = TrainingSession
