@@ -94,16 +94,20 @@ def assign(batch: list[CanonicalOffer], publications: list[Publication]) -> list
         dedup = _dedup()
         incremental = dedup.assign_incremental
     except (ImportError, AttributeError):
-        # Without the algorithm, a publication stays in the offer it had, or gets its own.
-        return [
-            Assignment(p.offer_id, index) if p.offer_id else Assignment(None, index)
-            for index, p in enumerate(publications)
-        ]
+        return unassigned(publications)
     for offer, publication in zip(batch, publications, strict=True):
         offer.rome_code = publication.rome_code or offer.rome_code
     keys = {(o.source, o.source_id) for o in batch}
     results = incremental(batch, candidate_offers(batch, keys))
     return [Assignment(r.offer_id, r.group, r.signals) for r in results]
+
+
+def unassigned(publications: list[Publication]) -> list[Assignment]:
+    """Without the algorithm: a publication stays in the offer it had, or gets its own."""
+    return [
+        Assignment(p.offer_id, index) if p.offer_id else Assignment(None, index)
+        for index, p in enumerate(publications)
+    ]
 
 
 def full_rebuild() -> list[tuple[list[int], dict[int, dict]]]:

@@ -59,13 +59,29 @@ class Normaliser:
             self.appellation_by_label.setdefault(fold(label), code)
 
     def commune_code(self, offer: CanonicalOffer) -> str | None:
-        return self.resolver.resolve(
+        """The INSEE code of the offer's commune, or None when it cannot be told for sure.
+
+        After the territories resolver, two fallbacks for what job boards write: a name with its article
+        dropped ("Sables-d'Olonne" for "Les Sables-d'Olonne") and an arrondissement label or any name whose
+        postal code serves a single commune ("Marseille 1er Arrondissement", 13001)."""
+        found = self.resolver.resolve(
             code=offer.commune_code or None,
             postal_code=offer.postal_code or None,
             name=offer.commune_name or None,
             latitude=offer.latitude,
             longitude=offer.longitude,
         )
+        if found or not offer.commune_name:
+            return found
+        for article in ("les ", "la ", "le ", "l "):
+            found = self.resolver.resolve(
+                postal_code=offer.postal_code or None, name=article + offer.commune_name
+            )
+            if found:
+                return found
+        if offer.postal_code:
+            return self.resolver.resolve(postal_code=offer.postal_code)
+        return None
 
     def appellation_code(self, offer: CanonicalOffer) -> int | None:
         if offer.appellation_code and offer.appellation_code.isdigit():

@@ -1,8 +1,9 @@
 """The import pipeline's side of ROME coding: asks the model of `offers.coding` for predictions in batch, then
 applies the rule of the pool:
 
-- the source's own code is kept (origin "source"), with the model's confidence in it, and flagged when the
-  model strongly disagrees (another ROME v3 family with a confidence ≥ DISAGREEMENT_CONFIDENCE);
+- the source's own code is kept (origin "source"), with the model's confidence in its family, and flagged
+  when the model strongly disagrees (sure of another family — at least its auto-coding threshold and
+  DISAGREEMENT_CONFIDENCE — and giving the source's family no place among its candidates);
 - else the model's best code (origin "model"); below the model's auto-coding threshold the publication goes to
   the review list, where an advisor picks the code.
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 DISAGREEMENT_CONFIDENCE = 0.8
-DEFAULT_THRESHOLD = 0.5
 
 
 @dataclass(slots=True)
@@ -34,56 +34,68 @@ class Decision:
 
 
 def _coder():
-    from offers.coding import service
+    """The process-wide model of offers.coding (built from DATA_DIR and saved on first use)."""
+    from offers import coding
 
-    return service
+    return coding.get_coder()
 
 
 def threshold() -> float:
-    try:
-        return float(getattr(_coder(), "AUTO_THRESHOLD", DEFAULT_THRESHOLD))
-    except ImportError:
-        return DEFAULT_THRESHOLD
+    return float(_coder().threshold)
+
+
+def _item(offer) -> dict:
+    return {
+        "title": offer.title,
+        "description": offer.description,
+        "skills": list(offer.skills),
+        "appellation": offer.appellation_label,
+    }
 
 
 def predict(offers: list, *, top: int = 10) -> list[Prediction | None]:
-    """The model's prediction for each CanonicalOffer (None for all when no model can be loaded or built)."""
-    try:
-        coder = _coder()
-    except ImportError:
-        return [None] * len(offers)
-    results = coder.predict_offers(offers, top=top)
+    """The model's prediction for each CanonicalOffer, in one vectorised call."""
+    if not offers:
+        return []
+    coder = _coder()
+    results = coder.classify([_item(offer) for offer in offers], top_k=top)
     return [
         Prediction(
-            r.rome_code, float(r.confidence), [{"rome_code": c, "score": float(s)} for c, s in r.candidates]
+            ranked[0][0], float(ranked[0][1]), [{"rome_code": c, "score": float(s)} for c, s in ranked]
         )
-        for r in results
+        if ranked
+        else None
+        for ranked in results
     ]
 
 
 def decide(
     *, source_code: str, prediction: Prediction | None, fiches: dict[str, tuple[str, str]]
 ) -> Decision:
-    """`fiches`: ROME 4.0 code -> (label, ROME v3 parent code), to compare codes at the parent level (sources
-    still send ROME v3 codes)."""
+    """`fiches`: ROME 4.0 code -> (label, ROME v3 parent code), to compare codes at the family level (sources
+    still send ROME v3 codes, which are the parent fiches of ROME 4.0 families)."""
 
-    def parent(code: str) -> str:
+    def family(code: str) -> str:
         return fiches[code][1] if code in fiches else code
 
     candidates = prediction.candidates if prediction else []
     if source_code:
-        confidence = None
-        disagreement = False
-        if prediction:
-            confidence = sum(c["score"] for c in candidates if parent(c["rome_code"]) == parent(source_code))
-            confidence = round(min(confidence, 1.0), 4)
-            disagreement = (
-                parent(prediction.rome_code) != parent(source_code)
-                and prediction.confidence >= DISAGREEMENT_CONFIDENCE
-            )
-        return Decision(source_code, confidence, "source", disagreement, False, candidates)
+        if prediction is None:
+            return Decision(source_code, None, "source")
+        same_family = [c["score"] for c in candidates if family(c["rome_code"]) == family(source_code)]
+        # Flagged when the model is sure of another family and gives the source's family no place at all.
+        disagreement = (
+            source_code in fiches
+            and prediction.confidence >= max(threshold(), DISAGREEMENT_CONFIDENCE)
+            and not same_family
+        )
+        return Decision(
+            source_code, round(max(same_family, default=0.0), 4), "source", disagreement, False, candidates
+        )
     if prediction is None:
-        return Decision("", None, "", False, True, [], "Aucun code ROME fourni et modèle indisponible")
+        return Decision(
+            "", None, "", False, True, [], "Aucun code ROME fourni et pas de proposition du modèle"
+        )
     if prediction.confidence < threshold():
         return Decision(
             prediction.rome_code,

@@ -41,6 +41,11 @@ class ImportSummary:
     rejected: int = 0
     closed: int = 0
     rejected_lines: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # problems that did not stop the import
+
+    def note(self, text: str) -> None:
+        if text not in self.notes:
+            self.notes.append(text)
 
     def line(self) -> str:
         return (
@@ -148,6 +153,8 @@ def _finish(run: ImportRun, summary: ImportSummary) -> None:
         summary.closed,
     )
     run.rejected = summary.rejected_lines
+    if summary.notes:
+        run.message = " ".join(filter(None, [run.message, *summary.notes]))
     run.save()
 
 
@@ -211,10 +218,18 @@ def _store(source: Source, offers: list[CanonicalOffer], normaliser: Normaliser,
     if not changed_offers:
         return
     publications = to_create + to_update
-    reviews = _code_rome(publications, changed_offers, normaliser)
+    reviews = _code_rome(publications, changed_offers, normaliser, summary)
 
     # Deduplication: each changed publication joins an existing offer or a new one.
-    assignments = clustering.assign(changed_offers, publications)
+    try:
+        assignments = clustering.assign(changed_offers, publications)
+    except (
+        Exception
+    ) as exc:  # a failing algorithm must not lose the batch: each publication keeps or gets its offer
+        summary.note(
+            f"Dédoublonnage indisponible ({type(exc).__name__}: {exc}) : à relancer (offers rebuild-clusters)."
+        )
+        assignments = clustering.unassigned(publications)
     new_groups: dict[int, Offer] = {}
     for publication, assignment in zip(publications, assignments, strict=True):
         publication.dedup_signals = assignment.signals
@@ -239,10 +254,20 @@ def _store(source: Source, offers: list[CanonicalOffer], normaliser: Normaliser,
     rebuild_offers(offer_ids=offers_to_rebuild, normaliser=normaliser)
 
 
-def _code_rome(publications: list[Publication], offers: list[CanonicalOffer], normaliser: Normaliser) -> list:
+def _code_rome(
+    publications: list[Publication],
+    offers: list[CanonicalOffer],
+    normaliser: Normaliser,
+    summary: ImportSummary,
+) -> list:
     """Set each publication's ROME code, confidence, origin and disagreement flag; returns the review items to
-    keep (None where no review is needed)."""
-    predictions = rome_coding.predict(offers)
+    keep (None where no review is needed). Without a working model, the sources' codes are kept and the
+    other publications go to the review list."""
+    try:
+        predictions = rome_coding.predict(offers)
+    except Exception as exc:
+        summary.note(f"Modèle de codage ROME indisponible ({type(exc).__name__}: {exc}).")
+        predictions = [None] * len(offers)
     reviews = []
     for publication, prediction in zip(publications, predictions, strict=True):
         decision = rome_coding.decide(

@@ -122,26 +122,26 @@ class Command(BaseCommand):
 
         source = sys.stdin if input == "-" else open(input, encoding="utf-8")  # noqa: SIM115
         handle = sys.stdout if out == "-" else open(out, "w", encoding="utf-8")  # noqa: SIM115
+        read, rejected = 0, []
         try:
-            read, written, rejected = 0, 0, []
             for result in classify_lines(source, candidates=max(candidates, 5)):
                 read += 1
-                if "error" in result:
+                if result.get("error"):
                     rejected.append(result)
-                    continue
                 handle.write(json.dumps(result, ensure_ascii=False) + "\n")
-                written += 1
         finally:
             for stream in (source, handle):
                 if stream not in (sys.stdin, sys.stdout):
                     stream.close()
             sys.stdout.flush()
+        on_stdout = out == "-"
         self.summary(
-            f"read {read}, classified {written}, rejected {len(rejected)}", data_on_stdout=out == "-"
+            f"read {read}, classified {read - len(rejected)}, rejected {len(rejected)}",
+            data_on_stdout=on_stdout,
         )
         for item in rejected[:50]:
-            self.summary(f"  rejected line {item['line']}: {item['error']}", data_on_stdout=out == "-")
-        if written == 0:
+            self.summary(f"  rejected line {item['line']}: {item['error']}", data_on_stdout=on_stdout)
+        if read == len(rejected):
             raise CommandError("no offer could be classified")
 
     def rebuild_clusters(self, **_):
@@ -153,7 +153,18 @@ class Command(BaseCommand):
         )
 
     def train_model(self, *, output, **_):
-        from offers.coding import training
+        from django.conf import settings
 
-        path = training.train_and_save(output=output)
-        self.summary(f"ROME model written to {path}")
+        from offers import coding
+        from offers.selectors import advisor_examples
+
+        path = output or coding.default_model_path()
+        try:
+            examples = advisor_examples()  # the advisors' choices of the review list
+        except Exception:  # no database: train on the referential and the reference offers only
+            examples = []
+        coder = coding.train_and_save(path, settings.DATA_DIR, extra_examples=examples)
+        coding.reset_coder()
+        self.summary(
+            f"ROME model written to {path} ({len(examples)} advisor choices; threshold {coder.threshold:.2f})"
+        )

@@ -1,0 +1,268 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from offers import services
+from offers.canonical import RejectedRecord
+from offers.models import ImportRun, Offer, Publication, RomeReview
+from tests.factories import AppellationFactory, FicheFactory, UserFactory
+from tests.offers.factories import CanonicalOfferFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def run_import(source, records, **kwargs):
+    return services.import_records(source=source, records=records, **kwargs)
+
+
+@pytest.fixture
+def source(db):
+    return SourceFactory(name="francetravail", label="France Travail")
+
+
+def test_commune_resolution_and_coordinates(communes, source, fake_coder):
+    records = [
+        CanonicalOfferFactory(source_id="by-code", commune_code="80021", postal_code="", commune_name=""),
+        CanonicalOfferFactory(
+            source_id="by-postal-name", commune_code="", postal_code="80100", commune_name="ABBEVILLE"
+        ),
+        CanonicalOfferFactory(
+            source_id="by-point",
+            commune_code="",
+            postal_code="",
+            commune_name="",
+            latitude=50.63,
+            longitude=3.05,
+        ),
+        CanonicalOfferFactory(
+            source_id="arrondissement",
+            commune_code="",
+            postal_code="75008",
+            commune_name="Paris 8e Arrondissement",
+        ),
+        CanonicalOfferFactory(source_id="unknown", commune_code="", postal_code="", commune_name="Atlantide"),
+    ]
+    run_import(source, records)
+    found = {p.external_id: (p.commune_id, p.latitude, p.longitude) for p in Publication.objects.all()}
+    assert found["by-code"] == ("80021", 49.8942, 2.2957)  # coordinates filled from the commune
+    assert found["by-postal-name"][0] == "80001"
+    assert found["by-point"] == ("59350", 50.63, 3.05)  # the record's own point is kept
+    assert found["arrondissement"][0] == "75056"
+    assert found["unknown"] == (None, None, None)
+    offer = Publication.objects.get(external_id="by-postal-name").offer
+    assert (offer.departement_code, offer.bassin_code, offer.commune_id) == ("80", "3202", "80001")
+
+
+def test_reimport_changes_nothing_and_update_updates(communes, source, fake_coder):
+    records = [CanonicalOfferFactory(source_id=f"A{i}") for i in range(5)]
+    first = run_import(source, records)
+    assert (first.read_count, first.created_count, first.status) == (5, 5, ImportRun.Status.SUCCEEDED)
+    before = list(Publication.objects.order_by("pk").values())
+    offers_before = list(Offer.objects.order_by("pk").values())
+    again = run_import(source, [CanonicalOfferFactory(source_id=f"A{i}") for i in range(5)])
+    assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 0, 5)
+    assert list(Publication.objects.order_by("pk").values()) == before
+    assert list(Offer.objects.order_by("pk").values()) == offers_before
+
+    changed = CanonicalOfferFactory(source_id="A2", title="Boulanger tourier (H/F)")
+    third = run_import(source, [changed])
+    assert (third.created_count, third.updated_count, third.unchanged_count) == (0, 1, 0)
+    publication = Publication.objects.get(external_id="A2")
+    assert publication.title == "Boulanger tourier (H/F)"
+    assert publication.offer.title == "Boulanger tourier (H/F)"
+    assert Publication.objects.count() == 5
+
+
+def test_snapshot_closes_missing_offers_and_reopens_them(communes, source, fake_coder):
+    run_import(source, [CanonicalOfferFactory(source_id=f"S{i}", employer_name=f"E{i}") for i in range(3)])
+    other = SourceFactory(name="region")
+    run_import(other, [CanonicalOfferFactory(source="region", source_id="R1", employer_name="R")])
+    snapshot = run_import(source, [CanonicalOfferFactory(source_id="S0", employer_name="E0")], snapshot=True)
+    assert (snapshot.closed_count, snapshot.unchanged_count) == (2, 1)
+    closed = Publication.objects.filter(closed_at__isnull=False)
+    assert sorted(closed.values_list("external_id", flat=True)) == ["S1", "S2"]
+    assert set(Offer.objects.filter(status="closed").values_list("publications__external_id", flat=True)) == {
+        "S1",
+        "S2",
+    }
+    assert Publication.objects.get(external_id="R1").closed_at is None  # other sources untouched
+    reopened = run_import(source, [CanonicalOfferFactory(source_id="S1", employer_name="E1")])
+    assert reopened.updated_count == 1
+    assert Publication.objects.get(external_id="S1").offer.status == "open"
+
+
+def test_bad_records_are_reported_and_the_rest_goes_in(communes, source, fake_coder):
+    records = [
+        CanonicalOfferFactory(source_id="OK1"),
+        RejectedRecord(2, "intitule: missing title", {"id": "x"}),
+        CanonicalOfferFactory(source_id="OK3", title="T" * 1000, url="https://example.org/" + "x" * 2000),
+        RejectedRecord(4, "dateCreation: not a date", None),
+    ]
+    run = run_import(source, records, file_name="offres.json")
+    assert (run.read_count, run.created_count, run.rejected_count, run.status) == (
+        4,
+        2,
+        2,
+        ImportRun.Status.PARTIAL,
+    )
+    assert run.rejected == [
+        {"line": 2, "reason": "intitule: missing title"},
+        {"line": 4, "reason": "dateCreation: not a date"},
+    ]
+    assert len(Publication.objects.get(external_id="OK3").title) == 300  # too long: truncated, not lost
+
+
+def test_rome_coding_rules(communes, source, fake_coder):
+    FicheFactory(code="D1102", label="Boulanger", parent_code="D1102")
+    FicheFactory(code="M1805", label="Développeur", parent_code="M1805")
+    records = [
+        CanonicalOfferFactory(source_id="kept", rome_code="D1102"),
+        CanonicalOfferFactory(
+            source_id="disagree", title="Agent de nettoyage", description="nettoyage", rome_code="D1102"
+        ),
+        CanonicalOfferFactory(source_id="model", rome_code="", title="Boulangère"),
+        CanonicalOfferFactory(
+            source_id="unsure", rome_code="", title="Chargé de mission", description="Divers"
+        ),
+    ]
+    run_import(source, records)
+    rows = {p.external_id: p for p in Publication.objects.all()}
+    assert (rows["kept"].rome_code, rows["kept"].rome_origin, rows["kept"].rome_disagreement) == (
+        "D1102",
+        "source",
+        False,
+    )
+    assert rows["kept"].rome_confidence == pytest.approx(0.93)
+    assert (
+        rows["disagree"].rome_code,
+        rows["disagree"].model_rome_code,
+        rows["disagree"].rome_disagreement,
+    ) == ("D1102", "K2204", True)
+    assert (rows["model"].rome_code, rows["model"].rome_origin) == ("D1102", "model")
+    assert (rows["unsure"].rome_code, rows["unsure"].rome_origin) == ("M1805", "model")
+    review = RomeReview.objects.get()
+    assert review.publication == rows["unsure"] and review.suggested_code == "M1805"
+    assert review.candidates[0] == {"rome_code": "M1805", "score": 0.35}
+    assert rows["model"].offer.fiche_id == "D1102"
+
+
+def test_advisor_choice_is_kept_and_becomes_training_data(communes, source, fake_coder):
+    fiche = FicheFactory(code="K1802", label="Développement local", parent_code="K1802")
+    appellation = AppellationFactory(fiche=fiche, label="Chargé / Chargée de mission développement local")
+    record = CanonicalOfferFactory(
+        source_id="U1", rome_code="", title="Chargé de mission", description="Divers"
+    )
+    run_import(source, [record])
+    review = RomeReview.objects.get()
+    advisor = UserFactory()
+    services.record_rome_choice(review=review, appellation=appellation, user=advisor)
+    publication = Publication.objects.get()
+    assert (publication.rome_code, publication.rome_origin, publication.appellation) == (
+        "K1802",
+        "advisor",
+        appellation,
+    )
+    assert publication.offer.fiche == fiche
+    # A later update of the record keeps the advisor's code and opens no new review.
+    run_import(
+        source,
+        [
+            CanonicalOfferFactory(
+                source_id="U1", rome_code="", title="Chargé de mission (H/F)", description="Divers"
+            )
+        ],
+    )
+    publication.refresh_from_db()
+    assert (publication.rome_code, publication.rome_origin) == ("K1802", "advisor")
+    assert RomeReview.objects.filter(status="pending").count() == 0
+    from offers.selectors import advisor_examples
+
+    assert advisor_examples() == [
+        {
+            "title": "Chargé de mission (H/F)",
+            "description": "Divers",
+            "rome_code": "K1802",
+            "group": "charge de mission h f|boulangerie du beffroi",
+        }
+    ]
+
+
+def test_incremental_deduplication_and_canonical_offer(communes, fake_coder, fake_dedup):
+    ft = SourceFactory(name="francetravail", label="France Travail")
+    region = SourceFactory(name="region", label="Région")
+    run_import(
+        ft,
+        [
+            CanonicalOfferFactory(
+                source_id="F1",
+                salary_text="",
+                url="https://ft/F1",
+                published_at=datetime(2025, 1, 12, tzinfo=UTC),
+            )
+        ],
+    )
+    run_import(
+        region,
+        [
+            CanonicalOfferFactory(
+                source="region",
+                source_id="R1",
+                salary_text="1 900 € par mois",
+                siret="73282932000074",
+                siret_valid=True,
+                published_at=datetime(2025, 1, 5, tzinfo=UTC),
+                url="https://region/R1",
+            ),
+            CanonicalOfferFactory(
+                source="region", source_id="R2", contract_type="CDD"
+            ),  # another contract: another job
+        ],
+    )
+    assert Offer.objects.count() == 2
+    offer = Publication.objects.get(external_id="F1").offer
+    assert set(offer.publications.values_list("external_id", flat=True)) == {"F1", "R1"}
+    assert offer.operators == ["France Travail", "Région"] and offer.publication_count == 2
+    assert offer.salary_text == "1 900 € par mois" and offer.siret == "73282932000074"  # best-filled fields
+    assert offer.published_at == datetime(2025, 1, 5, tzinfo=UTC)  # first publication
+    assert Publication.objects.get(external_id="R1").dedup_signals["matched"]["employer"] is True
+
+    # Full rebuild keeps the grouping and the offer ids.
+    ids_before = dict(Publication.objects.values_list("external_id", "offer_id"))
+    counts = services.rebuild_clusters()
+    assert counts["clusters"] == 2
+    assert dict(Publication.objects.values_list("external_id", "offer_id")) == ids_before
+
+
+def test_import_without_dedup_module_gives_each_publication_its_offer(
+    communes, source, fake_coder, monkeypatch
+):
+    from offers import clustering
+
+    def missing():
+        raise ImportError("no dedup")
+
+    monkeypatch.setattr(clustering, "_dedup", missing)
+    run_import(source, [CanonicalOfferFactory(source_id=f"N{i}") for i in range(3)])
+    assert Offer.objects.count() == 3
+
+
+def test_a_failing_model_or_dedup_loses_nothing(communes, source, monkeypatch):
+    from offers import clustering, rome_coding
+
+    def broken(*args, **kwargs):
+        raise ValueError("matmul: dimension mismatch")
+
+    monkeypatch.setattr(rome_coding, "predict", broken)
+    monkeypatch.setattr(clustering, "assign", broken)
+    run = run_import(
+        source,
+        [
+            CanonicalOfferFactory(source_id="A", rome_code="D1102"),
+            CanonicalOfferFactory(source_id="B", rome_code=""),
+        ],
+    )
+    assert (run.created_count, run.rejected_count) == (2, 0)
+    assert "Modèle de codage ROME indisponible" in run.message and "Dédoublonnage indisponible" in run.message
+    assert dict(Publication.objects.values_list("external_id", "rome_code")) == {"A": "D1102", "B": ""}
+    assert RomeReview.objects.get().publication.external_id == "B"
+    assert Offer.objects.count() == 2
