@@ -57,7 +57,6 @@ NOISE_WORDS = frozenset(
         "apprenti",
         "apprentie",
         "apprentissage",
-        "contrat",
         "pro",
         "professionnalisation",
         "stage",
@@ -67,20 +66,16 @@ NOISE_WORDS = frozenset(
         "job",
         "poste",
         "postes",
-        "emploi",
         "offre",
         "urgent",
         "recrute",
         "recrutons",
-        "recherche",
         "recherchons",
         "nous",
         "vous",
         "temps",
         "plein",
         "partiel",
-        "nuit",
-        "jour",
         "junior",
         "senior",
         "confirme",
@@ -89,8 +84,6 @@ NOISE_WORDS = frozenset(
         "experimentee",
         "debutant",
         "debutante",
-        "expert",
-        "experte",
         "sr",
         "jr",
         "mois",
@@ -130,9 +123,6 @@ STOP_WORDS = frozenset(
         "ou",
         "sous",
         "chez",
-        "son",
-        "sa",
-        "ses",
     ]
 )
 # Gender-inflection tails left by folding "Développeur(se)", "Technicien(ne)", "Caissier(ère)"
@@ -312,7 +302,7 @@ class _Space:
 class AppellationIndex:
     CANDIDATES = 60
     # Weights of the ranking (sum 1 before priors): label similarity, fiche similarity, fiche vote, fuzzy ratio.
-    WEIGHTS = (0.5, 0.25, 0.1, 0.15)
+    WEIGHTS = (0.5, 0.2, 0.15, 0.15)
 
     def __init__(self, entries: Iterable[Entry], fiche_texts: dict[str, str] | None = None):
         self.entries = sorted(entries, key=lambda e: e.code_ogr)

@@ -3,8 +3,19 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 
 from rome import search
+from rome.models import (
+    Appellation,
+    DomaineProfessionnel,
+    Fiche,
+    FicheSkill,
+    GrandDomaine,
+    Mobility,
+    RomeImport,
+    Skill,
+)
 
 DATA = Path(__file__).parent / "data"
 
@@ -26,7 +37,28 @@ def rome_data(tmp_path) -> Path:
 
 
 @pytest.fixture
-def small_rome(db):
+def empty_rome(db):
+    """Empty ROME tables for this test (rolled back after it).
+
+    The session may already hold the real ROME, loaded outside test transactions by the `reference_data`
+    fixture; plain SQL deletes are the fast way to start from nothing."""
+    if Fiche.objects.exists() or RomeImport.objects.exists() or Skill.objects.exists():
+        with connection.cursor() as cursor:
+            for model in (
+                Mobility,
+                FicheSkill,
+                Appellation,
+                Skill,
+                Fiche,
+                DomaineProfessionnel,
+                GrandDomaine,
+                RomeImport,
+            ):
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+
+
+@pytest.fixture
+def small_rome(empty_rome):
     call_command("sync_rome", write=True, data_dir=DATA, verbosity=0)
 
 

@@ -116,7 +116,7 @@ def test_stemming_unifies_feminine_and_plural_forms():
     assert words("Développeur(se) web (H/F) CDI", noise=True) == ["developpeur", "web"]
 
 
-@pytest.mark.django_db
+@pytest.mark.usefixtures("empty_rome")
 def test_the_database_index_follows_the_data():
     web = AppellationFactory(
         code_ogr=14156, label="Développeur / Développeuse web", fiche=FicheFactory(code="M1855")

@@ -18,6 +18,7 @@ from rome.models import (
 )
 from tests.rome.conftest import DATA, rewrite
 
+pytestmark = pytest.mark.usefixtures("empty_rome")
 ROME4 = "rome4"
 APPELLATIONS = "unix_referentiel_appellation_v460_utf8.csv"
 
