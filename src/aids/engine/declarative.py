@@ -13,6 +13,7 @@ Each condition gives a state per person: 1 passes, 0 fails, -1 unknown.
 
 from __future__ import annotations
 
+import functools
 import operator
 from dataclasses import dataclass
 
@@ -61,14 +62,21 @@ def territory_condition(aid, cohort: Cohort) -> Evaluated | None:
 
 
 def territory_label(aid) -> str:
+    return _territory_label(
+        tuple(aid.region_codes), tuple(aid.departement_codes), tuple(aid.epci_codes), tuple(aid.commune_codes)
+    )
+
+
+@functools.lru_cache(maxsize=512)
+def _territory_label(regions, departements, epcis, communes) -> str:
     from territories.models import Commune, Departement, Epci, Region
 
-    parts = [r.name for r in Region.objects.filter(pk__in=aid.region_codes)] or list(aid.region_codes)
-    parts += [str(d) for d in Departement.objects.filter(pk__in=aid.departement_codes)] or list(
-        aid.departement_codes
-    )
-    parts += [e.name for e in Epci.objects.filter(pk__in=aid.epci_codes)] or list(aid.epci_codes)
-    parts += [str(c) for c in Commune.objects.filter(pk__in=aid.commune_codes)] or list(aid.commune_codes)
+    parts = [r.name for r in Region.objects.filter(pk__in=regions)] or list(regions)
+    parts += [str(d) for d in Departement.objects.filter(pk__in=departements)] or list(departements)
+    parts += [e.name for e in Epci.objects.filter(pk__in=epcis)] or list(epcis)
+    if len(communes) > 5:
+        return ", ".join([*parts, f"{len(communes)} communes"])
+    parts += [str(c) for c in Commune.objects.filter(pk__in=communes)] or list(communes)
     return ", ".join(parts) if parts else "France entière"
 
 
