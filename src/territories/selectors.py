@@ -3,9 +3,11 @@ a name or a point. `CommuneResolver` does the same resolution in memory for bulk
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
+import numpy as np
 from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 
@@ -229,9 +231,6 @@ class CommuneResolver:
     """
 
     def __init__(self):
-        import numpy as np
-
-        self._np = np
         self._by_code: dict[str, _Entry] = {}
         self._by_postal: dict[str, list[_Entry]] = {}
         self._by_name: dict[str, list[_Entry]] = {}
@@ -245,10 +244,18 @@ class CommuneResolver:
             for postal in entry.postal_codes:
                 self._by_postal.setdefault(postal, []).append(entry)
         self._aliases = dict(CommuneAlias.objects.values_list("code", "commune_id"))
-        located = [e for e in self._by_code.values() if e.latitude is not None and e.longitude is not None]
-        self._located = located
-        self._lat = np.radians(np.array([e.latitude for e in located], dtype=float))
-        self._lon = np.radians(np.array([e.longitude for e in located], dtype=float))
+        from scipy.spatial import KDTree  # imported here: only bulk imports need it
+
+        self._located = [
+            e for e in self._by_code.values() if e.latitude is not None and e.longitude is not None
+        ]
+        # Nearest-point search on unit vectors: chord length grows with great-circle distance, so a k-d tree
+        # over (x, y, z) answers "nearest commune" in microseconds.
+        self._tree = (
+            KDTree(_unit_vectors([(e.latitude, e.longitude) for e in self._located]))
+            if self._located
+            else None
+        )
 
     def resolve(
         self,
@@ -287,15 +294,18 @@ class CommuneResolver:
         return None
 
     def nearest(self, *, latitude: float, longitude: float, max_km: float = NEAREST_MAX_KM) -> str | None:
-        if not self._located:
+        if self._tree is None:
             return None
-        np = self._np
-        lat, lon = np.radians(latitude), np.radians(longitude)
-        a = np.sin((self._lat - lat) / 2) ** 2
-        a = a + np.cos(lat) * np.cos(self._lat) * np.sin((self._lon - lon) / 2) ** 2
-        distances = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(1.0, a)))
-        best = int(np.argmin(distances))
-        return self._located[best].pk if distances[best] <= max_km else None
+        chord, index = self._tree.query(_unit_vectors([(latitude, longitude)])[0])
+        distance_km = 2 * EARTH_RADIUS_KM * math.asin(min(1.0, chord / 2))
+        return self._located[index].pk if distance_km <= max_km else None
+
+
+def _unit_vectors(points: list[tuple[float, float]]):
+    latitudes, longitudes = np.radians(np.array(points, dtype=float).reshape(-1, 2)).T
+    return np.column_stack(
+        (np.cos(latitudes) * np.cos(longitudes), np.cos(latitudes) * np.sin(longitudes), np.sin(latitudes))
+    )
 
 
 def territories_with_totals(model, *, region: str | None = None) -> QuerySet:
