@@ -24,9 +24,10 @@ from territories.models import Bassin, Departement, Region
 
 RECORD_ROLES = (Role.ADVISOR, Role.MANAGER)
 DASHBOARD_ROLES = (Role.ADVISOR, Role.MANAGER, Role.COMMITTEE_MEMBER)
-# Aids whose `amount_max` is a ceiling per calendar year (for per-trip or per-day aids, the official
-# ceilings are yearly: e.g. France Travail's aide à la mobilité).
-YEARLY_CAPPED = (Periodicity.YEARLY, Periodicity.PER_TRIP, Periodicity.PER_DAY)
+# Aids whose `amount_max` is a ceiling per calendar year: yearly aids, and per-trip aids whose official ceiling
+# is yearly (France Travail's aide à la mobilité: 5,200 € a year). For monthly or per-day aids `amount_max` is
+# the amount of one month or day, not a yearly ceiling.
+YEARLY_CAPPED = (Periodicity.YEARLY, Periodicity.PER_TRIP)
 OPEN_STATUSES = (AidRequest.Status.TO_SEND, AidRequest.Status.SENT, *AidRequest.GRANTED_STATUSES)
 
 
