@@ -494,5 +494,16 @@ def _protocol(region, today) -> list[str]:
             "is_example": True,
         },
     )
+    mobility = protocol.commitments.get(number=3)
+    Indicator.objects.get_or_create(
+        commitment=mobility,
+        name=f"Montant des aides à la mobilité accordées{EXAMPLE}",
+        defaults={
+            "unit": "€",
+            "source": Indicator.Source.COMPUTED,
+            "query_name": "aids.granted_amount",
+            "is_example": True,
+        },
+    )
     lines.append(f"protocol {protocol.slug}: {protocol.commitments.count()} example commitments")
     return lines

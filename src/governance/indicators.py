@@ -22,6 +22,7 @@ from importlib import import_module
 from importlib.util import find_spec
 
 from django.apps import apps
+from django.db import models
 
 
 class IndicatorUnavailable(Exception):
@@ -215,28 +216,59 @@ def action_sheets_done_rate(*, region, on: date) -> Decimal:
 
 # --- queries whose source app has not landed yet: listed so committees can plan their indicators ---------
 
-plan(
+
+def _region_offers(region, on: date):
+    from offers.models import Offer
+
+    codes = list(region.departements.values_list("code", flat=True))
+    return Offer.objects.filter(departement_code__in=codes, status=Offer.Status.OPEN).filter(
+        models.Q(published_at__isnull=True) | models.Q(published_at__date__lte=on)
+    )
+
+
+@register(
     "offers.aggregated",
     label="Offres d'emploi agrégées",
     unit="offres",
-    description="Offres de tous les opérateurs réunies dans le vivier régional, après dédoublonnage.",
+    description="Offres ouvertes du vivier régional (offres canoniques de tous les opérateurs, après dédoublonnage) "
+    "situées dans un département de la région et publiées au plus tard à la date donnée (offers.Offer, état "
+    "« ouverte » au moment du calcul).",
     requires=("offers.Offer",),
 )
-plan(
+def offers_aggregated(*, region, on: date) -> Decimal:
+    return Decimal(_region_offers(region, on).count())
+
+
+@register(
     "offers.duplicate_rate",
     label="Taux de doublons entre opérateurs",
     unit="%",
-    description="Part des offres reçues reconnues comme doublons d'une offre déjà présente.",
-    requires=("offers.Offer",),
+    description="Part des publications reçues des opérateurs, pour les offres ouvertes de la région, reconnues "
+    "comme doublons d'une autre publication de la même offre : (publications − offres) / publications.",
+    requires=("offers.Offer", "offers.Publication"),
     higher_is_better=False,
 )
-plan(
+def offers_duplicate_rate(*, region, on: date) -> Decimal:
+    from offers.models import Publication
+
+    offers = _region_offers(region, on)
+    publications = Publication.objects.filter(offer__in=offers).count()
+    grouped = offers.filter(publications__isnull=False).distinct().count()
+    return percentage(publications - grouped, publications)
+
+
+@register(
     "offers.rome_coded_share",
     label="Offres codées ROME",
     unit="%",
-    description="Part des offres du vivier régional rattachées à une fiche ROME.",
+    description="Part des offres ouvertes du vivier régional rattachées à un code ROME (offers.Offer.rome_code).",
     requires=("offers.Offer",),
 )
+def offers_rome_coded_share(*, region, on: date) -> Decimal:
+    offers = _region_offers(region, on)
+    return percentage(offers.exclude(rome_code="").count(), offers.count())
+
+
 plan(
     "aids.requested",
     label="Aides à la mobilité et à la levée des freins demandées",

@@ -307,3 +307,40 @@ class TestDashboard:
         history = list(sheet.status_changes.values_list("from_status", "to_status", "reason"))
         assert history[0] == ("not_started", "late", "Recrutement du prestataire")
         assert history[1] == ("", "not_started", "Création de la fiche.")
+
+
+class TestOfferIndicators:
+    def test_aggregated_duplicates_and_rome_share(self):
+        from offers.models import Offer, Publication, Source
+
+        region = RegionFactory()
+        DepartementFactory()
+        source_a = Source.objects.create(name="ft", kind="francetravail")
+        source_b = Source.objects.create(name="region", kind="csv")
+        published = timezone.make_aware(datetime(2025, 6, 1))
+
+        def offer(title, rome="", dep="80", status="open", publications=(source_a,)):
+            item = Offer.objects.create(
+                title=title, rome_code=rome, departement_code=dep, status=status, published_at=published
+            )
+            for i, source in enumerate(publications):
+                Publication.objects.create(
+                    source=source,
+                    external_id=f"{title}-{i}",
+                    raw={},
+                    content_hash="x",
+                    last_seen_at=published,
+                    offer=item,
+                    title=title,
+                )
+            return item
+
+        offer("Aide-soignant", rome="J1501", publications=(source_a, source_b))
+        offer("Soudeur", rome="H2913")
+        offer("Vendeur")
+        offer("Fermée", status="closed")
+        offer("Ailleurs", dep="75")
+        assert indicators.compute("offers.aggregated", region=region, on=TODAY) == 3
+        assert indicators.compute("offers.duplicate_rate", region=region, on=TODAY) == Decimal("25.00")
+        assert indicators.compute("offers.rome_coded_share", region=region, on=TODAY) == Decimal("66.67")
+        assert indicators.compute("offers.aggregated", region=region, on=date(2025, 5, 1)) == 0
