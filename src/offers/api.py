@@ -14,7 +14,7 @@ from offers import selectors
 from offers.canonical import CONTRACT_TYPES
 from offers.models import Offer, Publication
 
-API_PREFIX = "/offers/"
+API_PREFIX = "/offers"  # no trailing slash: the list is GET /api/v1/offers
 router = Router(tags=["offres d'emploi"])
 
 

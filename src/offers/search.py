@@ -24,6 +24,7 @@ _SUFFIXES = [  # applied once, longest first, after the plural
     ("ienne", "ien"),
     ("eres", "er"),
     ("ere", "er"),
+    ("eaux", "eau"),
     ("aux", "al"),
 ]
 _STOPWORDS = frozenset(
