@@ -548,9 +548,9 @@ def _summary_from(request):
     return form, summary
 
 
-CHART_ROW_HEIGHT = 10
+CHART_ROW_HEIGHT = 44
 CHART_BAR_X = 300
-CHART_BAR_WIDTH = 400
+CHART_BAR_WIDTH = 380
 
 
 def _bar_chart(rows: list[dict]) -> dict:

@@ -111,3 +111,22 @@ def test_activity_restarts_the_retention_clock(db):
     services.touch(record)
     record.refresh_from_db()
     assert timezone.now() - record.last_followed_at < timedelta(minutes=1)
+
+
+def test_one_record_on_request_once_its_followups_are_ended(db):
+    import pytest
+    from django.core.management import CommandError
+
+    record = JobSeekerFactory(last_name="Demandeuse")
+    followup = FollowUpFactory(jobseeker=record)
+    with pytest.raises(CommandError, match="still followed"):
+        _run("--record", str(record.pk), "--write")
+    followup.until = timezone.localdate()
+    followup.save()
+    assert "would anonymise: record" in _run("--record", str(record.pk))
+    record.refresh_from_db()
+    assert record.anonymised_at is None
+    assert "1 record(s) anonymised." in _run("--record", str(record.pk), "--write")
+    record.refresh_from_db()
+    assert record.last_name == "" and record.anonymised_at is not None
+    assert "already anonymised" in _run("--record", str(record.pk), "--write")
