@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 
 from diagnosis import live, tension
@@ -239,10 +239,25 @@ def recompute_indicators(*, region_code: str | None = None, today: dt.date | Non
         if key[3] and (key[2], key[3]) in geo.labels
     ]
     _score(rows)
-    with transaction.atomic():
-        Indicator.objects.all().delete()
-        Indicator.objects.bulk_create(rows, batch_size=2000)
+    _replace_table(rows)
     return len(rows)
+
+
+def _replace_table(rows: list[dict]) -> None:
+    """Swap the table's content in one transaction, with one multi-row INSERT statement per batch (the ORM's
+    bulk_create is bounded by SQLite's 999 parameters, about 38 rows of this width per statement)."""
+    columns = [f.column for f in Indicator._meta.concrete_fields if not f.primary_key]
+    names = [f.attname for f in Indicator._meta.concrete_fields if not f.primary_key]
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(Indicator._meta.db_table)} "
+        f"({', '.join(connection.ops.quote_name(c) for c in columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        Indicator.objects.all().delete()
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(
+                sql, [tuple(row.get(name) for name in names) for row in rows[start : start + 5000]]
+            )
 
 
 def _bmo_values(projects, difficult, seasonal) -> dict:
@@ -256,7 +271,7 @@ def _bmo_values(projects, difficult, seasonal) -> dict:
     }
 
 
-def _indicator(key, cell: Cell, *, labels, geo: Geography, official: set[str], rome_faps) -> Indicator:
+def _indicator(key, cell: Cell, *, labels, geo: Geography, official: set[str], rome_faps) -> dict:
     okind, ocode, tkind, tcode = key
     get = cell.get
     share_fields = ("difficult_projects", "share_base_difficult", "seasonal_projects", "share_base_seasonal")
@@ -281,7 +296,7 @@ def _indicator(key, cell: Cell, *, labels, geo: Geography, official: set[str], r
         listed = bool(rome_faps.get(ocode, set()) & official)
     else:
         listed = okind == OccupationKind.FAP2009 and ocode in official
-    indicator = Indicator(
+    return dict(
         occupation_kind=okind,
         occupation_code=ocode,
         occupation_label=labels.get((okind, ocode), ocode)[:250],
@@ -305,22 +320,22 @@ def _indicator(key, cell: Cell, *, labels, geo: Geography, official: set[str], r
         training_places=places,
         need_estimate=need,
         coverage_gap=(need - places) if need is not None else None,
+        tension_score=None,
+        tension_class=None,
+        significant=False,
+        _ratio=tension.log_ratio(offers, seekers),
     )
-    indicator._ratio = tension.log_ratio(offers, seekers)
-    return indicator
 
 
-def _score(rows: list[Indicator]) -> None:
+def _score(rows: list[dict]) -> None:
     """Standardise the components within each (occupation nomenclature, territory level), combine, classify."""
-    groups: dict[tuple[str, str], list[Indicator]] = defaultdict(list)
+    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for row in rows:
-        groups[(row.occupation_kind, row.territory_kind)].append(row)
+        groups[(row["occupation_kind"], row["territory_kind"])].append(row)
     for group in groups.values():
-        scores = tension.composite_scores([r._ratio for r in group], [r.share_difficult for r in group])
+        scores = tension.composite_scores([r["_ratio"] for r in group], [r["share_difficult"] for r in group])
         for row, score, klass in zip(group, scores, tension.quintile_classes(scores), strict=True):
-            row.tension_score = score
-            row.tension_class = klass
-            row.significant = score is not None
+            row.update(tension_score=score, tension_class=klass, significant=score is not None)
 
 
 def region_totals(region_code: str | None = None) -> dict:

@@ -7,19 +7,18 @@ stays empty (and the page says so) until an application model exists."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import CharField, Count, Max, Q
+from django.db.models.functions import Cast, Substr
 
 from offers.models import Offer
 
-TERRITORY_FILTERS = {
+TERRITORY_FILTERS = {  # the pool denormalises département and basin on the offer (indexed)
     "region": "commune__region_id",
-    "departement": "commune__departement_id",
-    "bassin": "commune__bassin_id",
+    "departement": "departement_code",
+    "bassin": "bassin_code",
     "zone_emploi": "commune__zone_emploi_id",
 }
 
@@ -58,13 +57,8 @@ def pool_monthly(
     offers = Offer.objects.filter(**{lookup: territory_code}, published_at__isnull=False)
     if rome3:
         offers = offers.filter(Q(fiche__parent_code=rome3) | Q(fiche__isnull=True, rome_code=rome3))
-    rows = (
-        offers.annotate(month=TruncMonth("published_at"))
-        .values("month")
-        .annotate(count=Count("pk"))
-        .order_by("month")
-    )
-    series: dict[str, int] = defaultdict(int)
-    for row in rows:
-        series[row["month"].strftime("%Y-%m")] += row["count"]
-    return sorted(series.items())
+    # The month of the UTC timestamp as text ("2026-03"), grouped in SQL: TruncMonth would run a Python function
+    # per row on SQLite. An offer published in the last hour(s) of a month (Paris time) counts in the next one.
+    month = Substr(Cast("published_at", CharField()), 1, 7)
+    rows = offers.annotate(month=month).values("month").annotate(count=Count("pk")).order_by("month")
+    return [(row["month"], row["count"]) for row in rows]
