@@ -129,12 +129,15 @@ def propose(request, pk: int, offer_pk: int):
     direction = request.POST.get("direction", Referral.Direction.OFFER_TO_PERSON)
     if direction not in Referral.Direction.values:
         raise Http404
-    score = request.POST.get("score")
+    try:
+        score = float(request.POST.get("score", ""))
+    except ValueError:
+        score = None
     services.propose(
         jobseeker=record,
         offer=offer,
         direction=direction,
-        score=float(score) if score else None,
+        score=score,
         user=request.user,
         organisation=organisation,
         request=request,

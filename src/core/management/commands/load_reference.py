@@ -4,7 +4,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management import BaseCommand, call_command
+from django.core.management import BaseCommand, call_command, get_commands, load_command_class
 
 from config.apps_registry import DOMAIN_APPS
 
@@ -16,6 +16,13 @@ def reference_sync_commands() -> list[str]:
         if find_spec(f"{app}.reference") is not None:
             commands += import_module(f"{app}.reference").SYNC_COMMANDS
     return commands
+
+
+def _takes_data_dir(name: str) -> bool:
+    """Sync commands whose data does not come from DATA_DIR (e.g. packaged catalogues) have no --data-dir."""
+    command = load_command_class(get_commands()[name], name)
+    parser = command.create_parser("reseau-emploi", name)
+    return any(action.dest == "data_dir" for action in parser._actions)
 
 
 class Command(BaseCommand):
@@ -31,5 +38,6 @@ class Command(BaseCommand):
         for name in reference_sync_commands():
             started = time.perf_counter()
             self.stdout.write(self.style.MIGRATE_HEADING(f"{name} ({data_dir})"))
-            call_command(name, write=True, data_dir=data_dir, verbosity=verbosity, stdout=self.stdout)
+            options = {"data_dir": data_dir} if _takes_data_dir(name) else {}
+            call_command(name, write=True, verbosity=verbosity, stdout=self.stdout, **options)
             self.stdout.write(f"{name} took {time.perf_counter() - started:.1f} s")
