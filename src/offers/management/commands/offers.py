@@ -41,6 +41,16 @@ class Command(BaseCommand):
         classify.add_argument("out", help="output JSON Lines, or - for stdout")
         classify.add_argument("--candidates", type=int, default=10, help="candidates per offer (at least 5)")
 
+        fetch = actions.add_parser(
+            "fetch-francetravail", help="import from the France Travail API (env credentials)"
+        )
+        fetch.add_argument("--source", default="francetravail")
+        fetch.add_argument("--departements", default="02,59,60,62,80", help="comma-separated codes")
+        fetch.add_argument("--days", type=int, default=31, help="offers created in the last N days")
+        fetch.add_argument(
+            "--snapshot", action="store_true", help="close this source's offers no longer served"
+        )
+
         actions.add_parser("rebuild-clusters", help="full deduplication of the open publications")
         train = actions.add_parser("train-model", help="train the ROME coding model and write its file")
         train.add_argument("--output", help="model file (default: the one the app loads)")
@@ -51,6 +61,7 @@ class Command(BaseCommand):
             "export-clusters": self.export_clusters,
             "classify": self.classify,
             "rebuild-clusters": self.rebuild_clusters,
+            "fetch-francetravail": self.fetch_francetravail,
             "train-model": self.train_model,
         }[action]
         handler(**options)
@@ -143,6 +154,48 @@ class Command(BaseCommand):
             self.summary(f"  rejected line {item['line']}: {item['error']}", data_on_stdout=on_stdout)
         if read == len(rejected):
             raise CommandError("no offer could be classified")
+
+    def fetch_francetravail(self, *, source, departements, days, snapshot, **_):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from offers import services
+        from offers.connectors import francetravail, francetravail_api
+
+        try:
+            client = francetravail_api.FranceTravailClient()
+        except francetravail_api.ApiError as exc:
+            raise CommandError(str(exc)) from exc
+        source_obj = services.get_or_create_source(
+            name=source, kind="francetravail_api", label="France Travail", url="https://www.francetravail.fr"
+        )
+        until = timezone.now().replace(microsecond=0)
+        raw = francetravail_api.fetch_offers(
+            client,
+            departements=tuple(departements.split(",")),
+            since=until - timedelta(days=days),
+            until=until,
+        )
+        seen: set[str] = set()
+
+        def records():
+            for line, offer in enumerate(raw, start=1):
+                seen.add(str(offer.get("id")))
+                yield francetravail.from_record(offer, source=source, line=line)
+
+        run = services.import_records(source=source_obj, records=records(), file_name="API France Travail")
+        if snapshot and not client.report.failures:  # a snapshot is only safe when every page came back
+            run.closed_count = services.close_missing(source=source_obj, seen_ids=seen)
+            run.save(update_fields=["closed_count"])
+        for line in client.report.lines():
+            self.summary(line)
+        self.summary(
+            f"{source}: read {run.read_count}, created {run.created_count}, updated {run.updated_count}, "
+            f"unchanged {run.unchanged_count}, rejected {run.rejected_count}, closed {run.closed_count}"
+        )
+        if run.read_count == 0 and client.report.failures:
+            raise CommandError("nothing could be fetched")
 
     def rebuild_clusters(self, **_):
         from offers.services import rebuild_clusters
