@@ -53,12 +53,14 @@ def index(request):
 def communes(request):
     """Search results; a commune picked in the autocomplete (or typed unambiguously) opens its page."""
     query = (request.GET.get("q") or request.GET.get("commune_text") or "").strip()
-    form = CommuneSearchForm(request.GET or None)
     notice = None
-    if "q" not in request.GET and form.is_bound:
-        if form.is_valid() and form.cleaned_data["commune"]:
-            return redirect(form.cleaned_data["commune"])
-        notice = " ".join(form.errors.get("commune", []))
+    if "q" not in request.GET and ("commune" in request.GET or "commune_text" in request.GET):
+        submitted = CommuneSearchForm(request.GET)
+        if submitted.is_valid():
+            return redirect(submitted.cleaned_data["commune"])
+        notice = " ".join(submitted.errors.get("commune", []))
+    form = CommuneSearchForm()
+    form.fields["commune"].widget.value_from_datadict({"commune_text": query}, {}, "commune")  # keep the text
     results = selectors.search_communes(query=query, limit=None).select_related(
         "epci", "zone_emploi", "bassin"
     )
@@ -69,7 +71,7 @@ def communes(request):
         {
             "title": f"Communes correspondant à « {query} »" if query else "Rechercher une commune",
             "breadcrumb_links": [_index_link()],
-            "form": CommuneSearchForm(initial={}) if not query else form,
+            "form": form,
             "query": query,
             "notice": notice,
             "page_obj": page,

@@ -27,7 +27,7 @@ def test_commune_by_code(client, fixture_territory):
 
 
 def test_commune_by_arrondissement_code_answers_the_commune(client, fixture_territory):
-    data = client.get(f"{API}/communes/97101").json()
+    data = client.get(f"{API}/communes/97901").json()
     assert (data["code"], data["name"], data["epci"], data["zone_emploi"]) == (
         "97056",
         "Métropole",

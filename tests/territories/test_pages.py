@@ -50,6 +50,8 @@ def test_search_results_are_paginated(client, fixture_territory):
     assert "Essaiville 29 (96)" in first.content.decode()  # most populated first
     assert "Essaiville 00 (96)" in second.content.decode()
     assert "?q=essaiville&amp;page=2" in first.content.decode()
+    assert 'name="commune_text" value="essaiville"' in first.content.decode()  # the search box keeps the text
+    assert "fr-input--error" not in first.content.decode()
 
 
 def test_picked_or_unambiguous_commune_opens_its_page(client, fixture_territory):
@@ -98,7 +100,7 @@ def test_commune_page(client, fixture_territory, django_assert_max_num_queries):
 
 
 def test_commune_page_of_an_attached_code_redirects(client, fixture_territory):
-    assert client.get("/territoires/communes/97101/")["Location"] == "/territoires/communes/97056/"
+    assert client.get("/territoires/communes/97901/")["Location"] == "/territoires/communes/97056/"
     assert client.get("/territoires/communes/99999/").status_code == 404
 
 

@@ -69,7 +69,7 @@ def test_nearest_communes_excludes_the_commune_itself(fixture_territory):
 
 def test_search_by_name_is_accent_insensitive_and_prefix_first(fixture_territory):
     assert [c.code for c in search_communes(query="villecentre")] == ["96001", "96002"]
-    assert [c.code for c in search_communes(query="DREUIL LES")] == ["96002"]
+    assert [c.code for c in search_communes(query="DREUIL-LÈS-VILLE")] == ["96002"]
     assert [c.code for c in search_communes(query="dreuil-lès-villecentre")] == ["96002"]
     assert [c.code for c in search_communes(query="metro")] == ["97056"]  # "Métropole"
     assert [c.code for c in search_communes(query="st essai")] == ["96003"]  # "St" means "Saint"
@@ -103,7 +103,7 @@ def test_search_by_postal_code_and_insee_code(fixture_territory):
 
 def test_commune_by_code_follows_aliases(fixture_territory):
     assert commune_by_code("96001").name == "Villecentre"
-    assert commune_by_code("97101").code == "97056"  # arrondissement
+    assert commune_by_code("97901").code == "97056"  # arrondissement
     assert commune_by_code("96005").code == "96003"  # former commune
     assert commune_by_code("96004").code == "96003"  # commune déléguée
     assert commune_by_code("99999") is None
@@ -112,7 +112,7 @@ def test_commune_by_code_follows_aliases(fixture_territory):
 
 RESOLUTIONS = [
     ({"code": "96001"}, "96001"),
-    ({"code": "97102"}, "97056"),
+    ({"code": "97902"}, "97056"),
     ({"code": "99999", "postal_code": "96470"}, "96002"),  # unknown code: falls through to the postal code
     ({"postal_code": "96000", "name": "VILLECENTRE"}, "96001"),
     ({"postal_code": "96470", "name": "Dreuil"}, "96002"),  # prefix of the name under the postal code

@@ -80,8 +80,8 @@ def test_fallbacks_for_communes_newer_than_the_zoning_files(data_dir):
     assert aliases == {
         "96004": ("96003", "deleguee"),
         "96005": ("96003", "former"),
-        "97101": ("97056", "arrondissement"),
-        "97102": ("97056", "arrondissement"),
+        "97901": ("97056", "arrondissement"),
+        "97902": ("97056", "arrondissement"),
     }
 
 
