@@ -34,6 +34,7 @@ def index(request):
         "title": f"Territoires — {region.name}" if region else "Territoires",
         "breadcrumb_links": [],
         "region": region,
+        "region_code": settings.REGION_CODE,
         "form": CommuneSearchForm(),
     }
     if region:
