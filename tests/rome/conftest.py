@@ -20,14 +20,6 @@ from rome.models import (
 DATA = Path(__file__).parent / "data"
 
 
-@pytest.fixture(autouse=True)
-def fresh_search_index():
-    """Each test sees an index built from its own database."""
-    search.invalidate()
-    yield
-    search.invalidate()
-
-
 @pytest.fixture
 def rome_data(tmp_path) -> Path:
     """A writable copy of the small RefRomeCsv extract (3 fiches) and its ROME v3 labels."""
@@ -41,7 +33,9 @@ def empty_rome(db):
     """Empty ROME tables for this test (rolled back after it).
 
     The session may already hold the real ROME, loaded outside test transactions by the `reference_data`
-    fixture; plain SQL deletes are the fast way to start from nothing."""
+    fixture; plain SQL deletes are the fast way to start from nothing. The search index of this process is
+    forgotten too (it also notices changes by itself, through its version stamp)."""
+    search.invalidate()
     if Fiche.objects.exists() or RomeImport.objects.exists() or Skill.objects.exists():
         with connection.cursor() as cursor:
             for model in (
