@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Sum
 
 from diagnosis import live, tension
 from diagnosis.models import (
@@ -31,20 +30,6 @@ from diagnosis.models import (
 )
 from rome.models import Fiche
 from territories.models import Bassin, Commune, Departement, Region, ZoneEmploi
-
-COUNT_FIELDS = (
-    "offers",
-    "job_seekers",
-    "open_offers",
-    "hiring_projects",
-    "difficult_projects",
-    "seasonal_projects",
-    "share_base_difficult",
-    "share_base_seasonal",
-    "training_places",
-    "pool_offers",
-    "pool_without_candidates",
-)
 
 
 @dataclass
@@ -296,35 +281,35 @@ def _indicator(key, cell: Cell, *, labels, geo: Geography, official: set[str], r
         listed = bool(rome_faps.get(ocode, set()) & official)
     else:
         listed = okind == OccupationKind.FAP2009 and ocode in official
-    return dict(
-        occupation_kind=okind,
-        occupation_code=ocode,
-        occupation_label=labels.get((okind, ocode), ocode)[:250],
-        territory_kind=tkind,
-        territory_code=tcode,
-        territory_label=geo.labels[(tkind, tcode)][:120],
-        offers=offers,
-        open_offers=int(get("open_offers")) if get("open_offers") is not None else None,
-        job_seekers=seekers,
-        offers_per_job_seeker=tension.offers_per_job_seeker(offers, seekers),
-        hiring_projects=projects,
-        difficult_projects=difficult,
-        seasonal_projects=get("seasonal_projects"),
-        share_difficult=tension.share(shares[0], shares[1]),
-        share_seasonal=tension.share(shares[2], shares[3]),
-        pool_offers=int(pool) if pool is not None else None,
-        time_to_fill_days=(sum(cell.fill_days) / len(cell.fill_days)) if len(cell.fill_days) else None,
-        share_without_candidates=tension.share(without, pool),
-        official_class=cell.official_class,
-        in_official_list=listed,
-        training_places=places,
-        need_estimate=need,
-        coverage_gap=(need - places) if need is not None else None,
-        tension_score=None,
-        tension_class=None,
-        significant=False,
-        _ratio=tension.log_ratio(offers, seekers),
-    )
+    return {
+        "occupation_kind": okind,
+        "occupation_code": ocode,
+        "occupation_label": labels.get((okind, ocode), ocode)[:250],
+        "territory_kind": tkind,
+        "territory_code": tcode,
+        "territory_label": geo.labels[(tkind, tcode)][:120],
+        "offers": offers,
+        "open_offers": int(get("open_offers")) if get("open_offers") is not None else None,
+        "job_seekers": seekers,
+        "offers_per_job_seeker": tension.offers_per_job_seeker(offers, seekers),
+        "hiring_projects": projects,
+        "difficult_projects": difficult,
+        "seasonal_projects": get("seasonal_projects"),
+        "share_difficult": tension.share(shares[0], shares[1]),
+        "share_seasonal": tension.share(shares[2], shares[3]),
+        "pool_offers": int(pool) if pool is not None else None,
+        "time_to_fill_days": (sum(cell.fill_days) / len(cell.fill_days)) if len(cell.fill_days) else None,
+        "share_without_candidates": tension.share(without, pool),
+        "official_class": cell.official_class,
+        "in_official_list": listed,
+        "training_places": places,
+        "need_estimate": need,
+        "coverage_gap": (need - places) if need is not None else None,
+        "tension_score": None,
+        "tension_class": None,
+        "significant": False,
+        "_ratio": tension.log_ratio(offers, seekers),
+    }
 
 
 def _score(rows: list[dict]) -> None:
@@ -336,10 +321,3 @@ def _score(rows: list[dict]) -> None:
         scores = tension.composite_scores([r["_ratio"] for r in group], [r["share_difficult"] for r in group])
         for row, score, klass in zip(group, scores, tension.quintile_classes(scores), strict=True):
             row.update(tension_score=score, tension_class=klass, significant=score is not None)
-
-
-def region_totals(region_code: str | None = None) -> dict:
-    region_code = region_code or settings.REGION_CODE
-    return HiringProjects.objects.filter(region_code=region_code).aggregate(
-        projects=Sum("projects"), difficult=Sum("difficult")
-    )

@@ -168,3 +168,15 @@ def test_other_organisation_cannot_change_status(client, amiens, committee_membe
     action = ActionLineFactory(owner=OrganisationFactory(name="Autre"))
     client.force_login(committee_member)
     assert client.post(f"/diagnostic/actions/{action.pk}/statut/", {"status": "proposed"}).status_code == 403
+
+
+def test_demo_action_line_is_marked_as_an_example_and_loaded_once():
+    from accounts import demo as accounts_demo
+    from diagnosis import demo
+
+    accounts_demo.load()
+    demo.load()
+    demo.load()
+    action = ActionLine.objects.get()
+    assert action.is_example and action.title.startswith("[Exemple]")
+    assert action.partners.count() == 2
