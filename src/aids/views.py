@@ -8,6 +8,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -16,7 +17,7 @@ from accounts.permissions import has_role, is_administrator
 from aids.forms import STEPS, AidForm, CatalogueSearchForm
 from aids.models import Aid, Theme
 from aids.results import ELIGIBLE, NOT_ELIGIBLE, UNDETERMINED
-from aids.selectors import filter_catalogue
+from aids.selectors import catalogue_for_engine, filter_catalogue
 from aids.services import evaluate, save_aid
 from aids.situations import Need, Person, Situation
 
@@ -58,17 +59,21 @@ def catalogue(request):
 
 @login_not_required
 def detail(request, aid_id):
-    aid = get_object_or_404(Aid, pk=aid_id)
+    aid = Aid.objects.filter(pk=aid_id).first() or _packaged(aid_id)
     if not aid.is_published and not can_edit_catalogue(request.user):
         raise PermissionDenied
     can_edit = can_edit_catalogue(request.user)
     history = []
     if can_edit:
-        records = list(aid.history.select_related("history_user").order_by("-history_date")[:30])
+        records = (
+            []
+            if aid._state.adding
+            else list(aid.history.select_related("history_user").order_by("-history_date")[:30])
+        )
         for newer, older in zip(records, records[1:] + [None], strict=True):
             changed = [] if older is None else [c.field for c in newer.diff_against(older).changes]
             history.append({"record": newer, "changed": changed})
-    others = Aid.objects.filter(pk__in=aid.non_cumulable_with)
+    others = [a for a in catalogue_for_engine() if a.id in aid.non_cumulable_with]
     return render(
         request,
         "aids/detail.html",
@@ -81,6 +86,14 @@ def detail(request, aid_id):
             "breadcrumb_links": _breadcrumb(),
         },
     )
+
+
+def _packaged(aid_id: str) -> Aid:
+    """An aid of the packaged catalogue files, for a database where `sync-aids` has not run yet."""
+    for aid in catalogue_for_engine():
+        if aid.id == aid_id and aid._state.adding:
+            return aid
+    raise Http404("Aide introuvable.")
 
 
 def edit(request, aid_id=None):
@@ -210,8 +223,9 @@ def results(request):
     if not answers:
         return redirect("aids:simulator")
     situation = situation_from_answers(answers)
-    found = evaluate(situation=situation)
-    aids = {a.id: a for a in Aid.objects.filter(pk__in=[r.aid_id for r in found])}
+    catalogue_aids = catalogue_for_engine()
+    found = evaluate(situation=situation, aids=catalogue_aids)
+    aids = {a.id: a for a in catalogue_aids}
     rows = [{"result": r, "aid": aids.get(r.aid_id)} for r in found]
     return render(
         request,
