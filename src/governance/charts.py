@@ -25,7 +25,7 @@ def progress_bars(rows, statuses: list[tuple[str, str]], *, title: str, chart_id
     height = 30 + len(rows) * (bar_h + gap) + 30
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" '
-        f'viewBox="0 0 {width} {height}" width="100%" class="governance-chart">',
+        f'viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px" class="governance-chart">',
         f'<title id="{chart_id}-t">{escape(title)}</title>',
         f'<desc id="{chart_id}-d">Nombre de fiches action par état ; les chiffres figurent dans le tableau qui suit.</desc>',
         '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
@@ -95,7 +95,7 @@ def line_chart(
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" '
-        f'viewBox="0 0 {width} {height}" width="100%" class="governance-chart">',
+        f'viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px" class="governance-chart">',
         f'<title id="{chart_id}-t">{escape(title)}</title>',
         f'<desc id="{chart_id}-d">Valeurs mesurées (ligne pleine, ronds) et cibles (losanges) en {escape(unit)} ; '
         "le tableau qui suit donne les mêmes chiffres.</desc>",

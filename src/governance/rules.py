@@ -17,7 +17,7 @@ CHAIR_RULES: dict[str, tuple[set[str], set[str], int | None]] = {
     Level.REGIONAL: ({Capacity.REGIONAL_PREFECT}, {Capacity.REGIONAL_PRESIDENT}, 1),
     # L5311-10: préfet de département + président du conseil départemental.
     Level.DEPARTMENTAL: ({Capacity.DEPARTMENT_PREFECT}, {Capacity.DEPARTMENT_PRESIDENT}, 1),
-    # L5311-10 and R5311-31: préfet de département (or the sub-prefect he names) + one or more representatives
+    # L5311-10 and décret 2024-560: préfet de département (or the sub-prefect he names) + one or more representatives
     # of local authorities he designates.
     Level.LOCAL: ({Capacity.DEPARTMENT_PREFECT, Capacity.SUB_PREFECT}, {Capacity.DESIGNATED_AUTHORITY}, None),
 }

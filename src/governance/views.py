@@ -314,10 +314,9 @@ def meeting_ical(request, pk):
 
 def _session_context(request, meeting, *, errors=()):
     day = timezone.localdate(meeting.starts_at)
-    members = (
-        services.current_members(meeting.committee, day)
-        .select_related("substitute_for")
-        .order_by("seat", "college", "full_name")
+    members = sorted(
+        services.current_members(meeting.committee, day).select_related("substitute_for", "organisation"),
+        key=lambda m: (m.seat != Member.Seat.TITULAR, m.chair == "", m.college, m.full_name),
     )
     attendances = {a.member_id: a for a in meeting.attendances.select_related("proxy_holder")}
     seats = services.voting_seats(meeting)
