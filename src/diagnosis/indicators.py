@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -237,12 +238,11 @@ def _replace_table(rows: list[dict]) -> None:
         f"INSERT INTO {connection.ops.quote_name(Indicator._meta.db_table)} "
         f"({', '.join(connection.ops.quote_name(c) for c in columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
     )
+    values = itemgetter(*names)
     with transaction.atomic(), connection.cursor() as cursor:
         Indicator.objects.all().delete()
         for start in range(0, len(rows), 5000):
-            cursor.executemany(
-                sql, [tuple(row.get(name) for name in names) for row in rows[start : start + 5000]]
-            )
+            cursor.executemany(sql, [values(row) for row in rows[start : start + 5000]])
 
 
 def _bmo_values(projects, difficult, seasonal) -> dict:
