@@ -8,6 +8,7 @@ from dsfr.forms import DsfrBaseForm
 from accounts.models import Organisation, Role, User
 from aids.models import Aid
 from jobseekers.models import AidRequest, Consent, JobSeeker, Need
+from offers.models import Offer
 from territories.models import Bassin, Departement, Region
 from territories.widgets import CommuneField
 
@@ -185,13 +186,26 @@ class ReferentForm(DsfrBaseForm):
 
 
 class NeedForm(DsfrBaseForm, forms.ModelForm):
-    place_commune = CommuneField(label="Commune de l'entretien, de la formation ou de l'emploi")
+    place_commune = CommuneField(
+        label="Commune de l'entretien, de la formation ou de l'emploi",
+        required=False,
+        help_text="Nom, code postal ou code INSEE. Facultatif si vous indiquez une offre du vivier.",
+    )
+    offer = forms.ModelChoiceField(
+        label="Numéro de l'offre du vivier régional (facultatif)",
+        queryset=Offer.objects.all(),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        help_text="Sa commune, son contrat et sa durée hebdomadaire complètent ce que vous laissez vide.",
+        error_messages={"invalid_choice": "Aucune offre du vivier ne porte ce numéro."},
+    )
 
     class Meta:
         model = Need
         fields = [
             "kind",
             "place_commune",
+            "offer",
             "start_date",
             "contract_type",
             "contract_months",
@@ -209,6 +223,16 @@ class NeedForm(DsfrBaseForm, forms.ModelForm):
             "monthly_salary": "Pour une reprise d'emploi : certaines aides ont un plafond de salaire.",
             "round_trips": "Un aller-retour par défaut pour un entretien.",
         }
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            not cleaned.get("place_commune")
+            and not cleaned.get("offer")
+            and "place_commune" not in self.errors
+        ):
+            self.add_error("place_commune", "Indiquez la commune, ou une offre du vivier qui la précise.")
+        return cleaned
 
 
 class AidRequestForm(DsfrBaseForm):

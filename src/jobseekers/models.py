@@ -273,6 +273,15 @@ class Need(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # A job offer of the regional pool: its commune, contract and hours fill what the advisor leaves empty.
+    offer = models.ForeignKey(
+        "offers.Offer",
+        verbose_name="offre du vivier régional",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     start_date = models.DateField("date (entretien, premier jour de travail ou de formation)")
     contract_type = models.CharField(
         "type de contrat", max_length=30, choices=ContractType.choices, blank=True
@@ -313,6 +322,7 @@ class Need(models.Model):
     FIELDS = [
         "kind",
         "place_commune_id",
+        "offer_id",
         "start_date",
         "contract_type",
         "contract_months",

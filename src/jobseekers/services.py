@@ -282,11 +282,37 @@ def withdraw_consent(
 # --- Needs, simulation and aid requests ---------------------------------------------------------------------------
 
 
+# The pool's contract types that the aid engine knows (offers.canonical.CONTRACT_LABELS -> Need.ContractType).
+OFFER_CONTRACTS = {
+    "CDI": Need.ContractType.CDI,
+    "CDD": Need.ContractType.CDD,
+    "INTERIM": Need.ContractType.CTT,
+}
+
+
+def fill_from_offer(need: Need) -> None:
+    """What the advisor left empty is taken from the job offer: its commune, contract, length and hours."""
+    offer = need.offer
+    if offer is None:
+        return
+    need.place_commune_id = need.place_commune_id or offer.commune_id
+    need.contract_type = need.contract_type or OFFER_CONTRACTS.get(offer.contract_type, "")
+    if need.contract_months is None and offer.contract_duration_months is not None:
+        need.contract_months = Decimal(str(round(offer.contract_duration_months, 1)))
+    if need.weekly_hours is None and offer.weekly_hours is not None:
+        need.weekly_hours = Decimal(str(round(offer.weekly_hours, 1)))
+
+
 @transaction.atomic
 def create_need(
     *, jobseeker: JobSeeker, data: dict, user: User, organisation: Organisation, request=None
 ) -> Need:
     need = Need(jobseeker=jobseeker, created_by=user, organisation=organisation, **data)
+    fill_from_offer(need)
+    if need.place_commune_id is None:
+        raise ValidationError(
+            {"place_commune": "Indiquez la commune, ou une offre du vivier qui la précise."}
+        )
     need.full_clean()
     need.save()
     audit(
@@ -535,7 +561,7 @@ def anonymise(jobseeker: JobSeeker, *, now: datetime | None = None) -> None:
     )
     jobseeker.followups.update(referent=None, end_reason="")
     jobseeker.consents.update(withdrawal_note="")
-    jobseeker.needs.update(place_commune=None, description="", monthly_salary=None, results=[])
+    jobseeker.needs.update(place_commune=None, offer=None, description="", monthly_salary=None, results=[])
     jobseeker.aid_requests.update(notes="", documents=[])
     AidRequestEvent.objects.filter(request__jobseeker=jobseeker).update(note="")
     jobseeker.refresh_from_db()

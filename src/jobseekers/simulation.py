@@ -62,6 +62,7 @@ def build_situation(record: JobSeeker, need: Need, *, on: date | None = None) ->
         need=SituationNeed(
             kind=NeedKind(need.kind),
             place_commune=need.place_commune_id,
+            offer_id=str(need.offer_id) if need.offer_id else None,
             contract_type=ContractType(need.contract_type) if need.contract_type else None,
             contract_months=_float(need.contract_months),
             weekly_hours=_float(need.weekly_hours),

@@ -31,7 +31,7 @@ from jobseekers.forms import (
     StatusForm,
     WithdrawConsentForm,
 )
-from jobseekers.models import AidRequest, Consent, JobSeeker
+from jobseekers.models import AidRequest, Consent, JobSeeker, Need
 
 PAGE_SIZE = 20
 RECORD_FORM_FIELDS = RecordForm.Meta.fields
@@ -324,14 +324,21 @@ def consent_withdraw(request, pk: int, consent_pk: int):
 
 def need_create(request, pk: int):
     record, organisation = _record_and_organisation(request, pk)
-    form = NeedForm(request.POST or None)
+    initial = {}
+    if (offer_id := request.GET.get("offre", "")).isdigit():  # from an offer's page
+        initial = {"offer": offer_id, "kind": Need.Kind.JOB_START}
+    form = NeedForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in NeedForm.Meta.fields}
-        need = services.create_need(
-            jobseeker=record, data=data, user=request.user, organisation=organisation, request=request
-        )
-        services.run_simulation(need=need, user=request.user, organisation=organisation, request=request)
-        return redirect("jobseekers:need", pk=record.pk, need_pk=need.pk)
+        try:
+            need = services.create_need(
+                jobseeker=record, data=data, user=request.user, organisation=organisation, request=request
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            services.run_simulation(need=need, user=request.user, organisation=organisation, request=request)
+            return redirect("jobseekers:need", pk=record.pk, need_pk=need.pk)
     if request.method == "GET":
         services.read_record(
             jobseeker=record,

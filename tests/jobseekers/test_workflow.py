@@ -223,3 +223,42 @@ def test_mission_locale_follow_up_is_told_to_the_engine(world):
     )
     situation = build_situation(world.record, world.need)
     assert situation.person.mission_locale_follow_up is True
+
+
+def test_a_need_from_an_offer_of_the_pool_takes_its_place_and_contract(client, world, fake_engine):
+    from offers.models import Offer
+
+    place = CommuneFactory(code="80500", name="Lieu de l'offre")
+    offer = Offer.objects.create(
+        title="Agent de production (test)",
+        commune=place,
+        contract_type="INTERIM",
+        contract_duration_months=4,
+        weekly_hours=35,
+    )
+    calls = fake_engine([world.aid])
+    client.force_login(world.advisor)
+    url = reverse("jobseekers:need_create", args=[world.record.pk])
+    assert f'value="{offer.pk}"' in page_text(client.get(url, {"offre": offer.pk}))
+    response = client.post(url, {"kind": "job_start", "offer": offer.pk, "start_date": TODAY().isoformat()})
+    need = world.record.needs.latest("pk")
+    assert response["Location"] == reverse("jobseekers:need", args=[world.record.pk, need.pk])
+    assert (need.place_commune_id, need.contract_type, need.contract_months, need.weekly_hours) == (
+        "80500",
+        "ctt",
+        Decimal("4.0"),
+        Decimal("35.0"),
+    )
+    assert calls[-1].need.offer_id == str(offer.pk) and calls[-1].need.place_commune == "80500"
+    assert "Agent de production (test)" in page_text(client.get(response["Location"]))
+
+
+def test_a_need_without_commune_nor_offer_is_refused(client, world):
+    client.force_login(world.advisor)
+    response = client.post(
+        reverse("jobseekers:need_create", args=[world.record.pk]),
+        {"kind": "interview", "offer": "999999", "start_date": TODAY().isoformat()},
+    )
+    page = page_text(response)
+    assert "Aucune offre du vivier ne porte ce numéro." in page
+    assert not world.record.needs.exclude(pk=world.need.pk).exists()
