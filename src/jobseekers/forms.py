@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 from dsfr.forms import DsfrBaseForm
 
-from accounts.models import Organisation, Role, User
+from accounts.models import Organisation
 from aids.models import Aid
 from jobseekers.models import AidRequest, Consent, JobSeeker, Need
 from offers.models import Offer
@@ -171,18 +171,6 @@ class EndFollowUpForm(DsfrBaseForm):
         label="Suivi terminé à compter du", widget=_date_input(), initial=timezone.localdate
     )
     reason = forms.CharField(label="Motif (facultatif)", required=False, max_length=200)
-
-
-class ReferentForm(DsfrBaseForm):
-    referent = forms.ModelChoiceField(
-        label="Conseiller ou conseillère référent", queryset=User.objects.none()
-    )
-
-    def __init__(self, *args, organisation: Organisation, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["referent"].queryset = User.objects.filter(
-            memberships__organisation=organisation, memberships__role__in=[Role.ADVISOR, Role.MANAGER]
-        ).distinct()
 
 
 class NeedForm(DsfrBaseForm, forms.ModelForm):
