@@ -12,6 +12,7 @@ from diagnosis import charts, exports, selectors, services, tables
 from diagnosis.forms import ActionLineForm, CompareForm, CompareOccupationsForm, StatusForm
 from diagnosis.models import ActionLine, Indicator, OccupationKind
 from diagnosis.selectors import TERRITORY_SLUGS
+from rome.models import Fiche
 
 NOMENCLATURES = {
     OccupationKind.ROME3: "ROME v3 (fiches ROME 4.0 rattachées à leur code parent)",
@@ -54,6 +55,10 @@ def _map(request):
     occupation = request.GET.get("metier", "").strip().upper()
     label = None
     if occupation:
+        # a ROME 4.0 fiche is read through its ROME v3 parent, the level statistics are published at
+        occupation = (
+            Fiche.objects.filter(code=occupation).values_list("parent_code", flat=True).first() or occupation
+        )
         row = Indicator.objects.filter(
             occupation_kind=OccupationKind.ROME3, occupation_code=occupation
         ).first()

@@ -180,3 +180,12 @@ def test_demo_action_line_is_marked_as_an_example_and_loaded_once():
     action = ActionLine.objects.get()
     assert action.is_example and action.title.startswith("[Exemple]")
     assert action.partners.count() == 2
+
+
+def test_map_of_a_rome_4_fiche_reads_its_v3_parent(client, amiens, committee_member):
+    from tests.factories import FicheFactory
+
+    FicheFactory(code="J1599", label="Fiche 4.0 rattachée", parent_code="J1501")
+    client.force_login(committee_member)
+    html = client.get(PAGE, {"metier": "J1599"}).content.decode()
+    assert "Tension par bassin — J1501 — Soins d&#x27;hygiène, de confort du patient" in html
