@@ -50,7 +50,7 @@ def main():
     setup_test_environment()
     if "sqlite" in connection.settings_dict["ENGINE"]:
         connection.settings_dict["TEST"]["NAME"] = ":memory:"
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
 
     import numpy as np
 
