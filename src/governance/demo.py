@@ -494,6 +494,16 @@ def _protocol(region, today) -> list[str]:
             "is_example": True,
         },
     )
+    Indicator.objects.get_or_create(
+        commitment=offers,
+        name=f"Embauches issues des opérations de recrutement{EXAMPLE}",
+        defaults={
+            "unit": "embauches",
+            "source": Indicator.Source.COMPUTED,
+            "query_name": "companies.recruitment_events_hires",
+            "is_example": True,
+        },
+    )
     mobility = protocol.commitments.get(number=3)
     Indicator.objects.get_or_create(
         commitment=mobility,

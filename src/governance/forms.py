@@ -1,6 +1,7 @@
 import re
 
 from django import forms
+from django.conf import settings
 from dsfr.forms import DsfrBaseForm
 
 from accounts.models import Organisation, User
@@ -23,7 +24,7 @@ from governance.models import (
     SheetStatus,
     Target,
 )
-from territories.models import Commune
+from territories.models import Bassin, Commune
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -270,6 +271,7 @@ class IndicatorForm(DsfrBaseForm, forms.ModelForm):
             "source",
             "query_name",
             "higher_is_better",
+            "bassin",
             "baseline_value",
             "baseline_on",
         ]
@@ -285,6 +287,7 @@ class IndicatorForm(DsfrBaseForm, forms.ModelForm):
             (q.name, f"{q.name} — {q.label}" + ("" if q.available else " (pas encore disponible)"))
             for q in indicators.all_queries()
         ]
+        self.fields["bassin"].queryset = Bassin.objects.filter(code__startswith=settings.REGION_CODE)
 
     def clean(self):
         data = super().clean()
@@ -292,6 +295,9 @@ class IndicatorForm(DsfrBaseForm, forms.ModelForm):
             self.add_error("query_name", "Un indicateur calculé nomme la requête qui le calcule.")
         if data.get("source") == Indicator.Source.MANUAL:
             data["query_name"] = ""
+        query = indicators.get(data.get("query_name") or "")
+        if data.get("bassin") and query is not None and not query.by_bassin:
+            self.add_error("bassin", f"La requête « {query.name} » ne se calcule que pour toute la région.")
         return data
 
 

@@ -687,6 +687,15 @@ class Indicator(models.Model):
     )
     query_name = models.CharField("requête de calcul", max_length=100, blank=True)
     higher_is_better = models.BooleanField("plus haut est mieux", default=True)
+    bassin = models.ForeignKey(
+        Bassin,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="bassin d'emploi",
+        help_text="Vide : toute la région. Seules certaines requêtes se calculent par bassin.",
+    )
     is_example = models.BooleanField("exemple (démonstration)", default=False)
 
     class Meta:

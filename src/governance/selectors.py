@@ -100,24 +100,49 @@ def configuration_check(*, region, on: date) -> list[CheckPoint]:
         (MeasureKind.TRAINING, "Au moins une mesure relative à la formation professionnelle adoptée"),
         (MeasureKind.COMPANY_SERVICES, "Au moins une mesure relative aux services aux entreprises adoptée"),
     ):
-        adopted = list(
-            Motion.objects.filter(
+        adopted = [
+            f"« {m.title} » ({m.meeting.committee}, {m.decided_at:%d/%m/%Y})"
+            for m in Motion.objects.filter(
                 meeting__committee__region=region,
                 kind=kind,
                 outcome=Motion.Outcome.ADOPTED,
                 decided_at__date__lte=on,
             ).select_related("meeting__committee")[:5]
-        )
+        ]
+        if kind == MeasureKind.TRAINING:
+            adopted += [
+                f"ligne d'action conjointe « {line} » ({line.get_status_display().lower()})"
+                for line in adopted_action_lines(region, on=on)[:5]
+            ]
         points.append(
             CheckPoint(
                 label,
                 bool(adopted),
-                "; ".join(f"« {m.title} » ({m.meeting.committee}, {m.decided_at:%d/%m/%Y})" for m in adopted)
+                "; ".join(adopted)
                 if adopted
-                else "Aucune délibération de cette nature adoptée par un comité de la région.",
+                else "Aucune délibération de cette nature adoptée par un comité de la "
+                "région"
+                + (
+                    " ni ligne d'action conjointe du diagnostic adoptée."
+                    if kind == MeasureKind.TRAINING
+                    else "."
+                ),
             )
         )
     return points
+
+
+def adopted_action_lines(region, *, on: date) -> list:
+    """Joint action lines of the diagnosis adopted in the region: training measures built on the shared
+    diagnosis, as the protocol's second axis asks (empty while the diagnosis app is not installed)."""
+    query = indicators.get("diagnosis.joint_actions_adopted")
+    if query is None or not query.available:
+        return []
+    return list(
+        indicators.action_lines_of(region)
+        .filter(status__in=indicators.ACTION_LINE_ADOPTED, created_at__date__lte=on)
+        .order_by("pk")
+    )
 
 
 # --- members ----------------------------------------------------------------------------------------------

@@ -508,7 +508,9 @@ def snapshot_indicator(*, indicator: Indicator, on: date | None = None) -> Measu
     on = on or timezone.localdate()
     if indicator.source != Indicator.Source.COMPUTED:
         raise ValidationError("Seul un indicateur calculé s'enregistre automatiquement.")
-    value = indicators.compute(indicator.query_name, region=indicator.commitment.protocol.region, on=on)
+    value = indicators.compute(
+        indicator.query_name, region=indicator.commitment.protocol.region, on=on, bassin=indicator.bassin
+    )
     measurement, _ = Measurement.objects.update_or_create(
         indicator=indicator,
         measured_on=on,

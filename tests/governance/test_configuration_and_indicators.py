@@ -344,3 +344,123 @@ class TestOfferIndicators:
         assert indicators.compute("offers.duplicate_rate", region=region, on=TODAY) == Decimal("25.00")
         assert indicators.compute("offers.rome_coded_share", region=region, on=TODAY) == Decimal("66.67")
         assert indicators.compute("offers.aggregated", region=region, on=date(2025, 5, 1)) == 0
+
+
+class TestPlatformIndicators:
+    def test_aids_requested_granted_and_amounts_by_basin(self):
+        from jobseekers.models import AidRequest
+        from tests.jobseekers.factories import AidRequestFactory
+
+        region = RegionFactory()
+        amiens = BassinFactory()
+        other = BassinFactory(code="3216", name="LILLE")
+        AidRequestFactory(status=AidRequest.Status.SENT, sent_on=date(2025, 5, 1))
+        AidRequestFactory(
+            status=AidRequest.Status.GRANTED,
+            sent_on=date(2025, 5, 2),
+            decided_on=date(2025, 5, 20),
+            amount_granted=Decimal("150.00"),
+        )
+        AidRequestFactory(
+            status=AidRequest.Status.PAID,
+            sent_on=date(2025, 5, 3),
+            decided_on=date(2025, 5, 21),
+            amount_granted=Decimal("200.50"),
+        )
+        AidRequestFactory(
+            status=AidRequest.Status.REFUSED, sent_on=date(2025, 5, 4), decided_on=date(2025, 5, 22)
+        )
+        AidRequestFactory(status=AidRequest.Status.TO_SEND)
+        AidRequestFactory(
+            status=AidRequest.Status.GRANTED,
+            sent_on=date(2025, 5, 5),
+            decided_on=date(2025, 7, 1),
+            amount_granted=Decimal("999"),
+        )
+        assert indicators.compute("aids.requested", region=region, on=TODAY) == 5
+        assert indicators.compute("aids.granted", region=region, on=TODAY) == 2
+        assert indicators.compute("aids.granted_amount", region=region, on=TODAY) == Decimal("350.50")
+        assert indicators.compute("aids.granted_amount", region=region, on=TODAY, bassin=amiens) == Decimal(
+            "350.50"
+        )
+        assert indicators.compute("aids.granted_amount", region=region, on=TODAY, bassin=other) == 0
+
+    def test_query_without_basin_breakdown_says_so(self):
+        with pytest.raises(indicators.IndicatorUnavailable, match="par bassin"):
+            indicators.compute(
+                "governance.decisions_adopted", region=RegionFactory(), on=TODAY, bassin=BassinFactory()
+            )
+
+    def test_training_places_in_tension_occupations(self):
+        from diagnosis.models import Indicator as Cell
+        from tests.factories import CommuneFactory
+        from training.models import TrainingSession
+
+        region = RegionFactory()
+        commune = CommuneFactory()
+        with pytest.raises(indicators.IndicatorUnavailable, match="métiers en tension"):
+            indicators.compute("training.places_in_tension_occupations", region=region, on=TODAY)
+        Cell.objects.create(
+            occupation_kind="rome3",
+            occupation_code="J1501",
+            occupation_label="Aide-soignant",
+            territory_kind="region",
+            territory_code="32",
+            territory_label="HdF",
+            in_official_list=True,
+        )
+        for key, codes, places, start in (
+            ("a", "J1501", 12, date(2025, 3, 1)),
+            ("b", "K2111 J1501", 8, date(2025, 6, 1)),
+            ("c", "M1607", 20, date(2025, 3, 1)),
+            ("d", "J1501", 30, date(2024, 1, 1)),
+            ("e", "J1501", 5, date(2025, 9, 1)),
+        ):
+            TrainingSession.objects.create(
+                key=key,
+                source="manual",
+                external_id=key,
+                title=key,
+                rome_codes=codes,
+                places=places,
+                start_date=start,
+                commune=commune,
+            )
+        assert indicators.compute("training.places_in_tension_occupations", region=region, on=TODAY) == 20
+
+    def test_joint_action_lines_adopted_count_and_satisfy_the_training_point(self):
+        from diagnosis.models import ActionLine
+        from tests.factories import OrganisationFactory
+
+        region = RegionFactory()
+        DepartementFactory()
+
+        def line(status, kind="departement", code="80"):
+            return ActionLine.objects.create(
+                title=f"Ligne {status} {code}",
+                occupation_kind="rome3",
+                occupation_code="J1501",
+                occupation_label="Aide-soignant",
+                territory_kind=kind,
+                territory_code=code,
+                territory_label=code,
+                owner=OrganisationFactory(),
+                deadline=date(2025, 12, 31),
+                target_indicator="training_places",
+                target_value=Decimal(10),
+                status=status,
+            )
+
+        line("draft")
+        line("adopted", "bassin", "1101")
+        assert (
+            indicators.compute("diagnosis.joint_actions_adopted", region=region, on=timezone.localdate()) == 0
+        )
+        assert check(region)["Au moins une mesure relative à la formation professionnelle adoptée"] is False
+        line("in_progress")
+        line("adopted", "bassin", "3202")
+        assert (
+            indicators.compute("diagnosis.joint_actions_adopted", region=region, on=timezone.localdate()) == 2
+        )
+        point = selectors.configuration_check(region=region, on=timezone.localdate())[4]
+        assert point.passed and "ligne d'action conjointe" in point.detail

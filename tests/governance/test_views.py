@@ -92,8 +92,8 @@ def test_dashboard_shows_unavailable_indicator_instead_of_a_value(client, demo_d
     client.force_login(demo_data)
     response = client.get(reverse("governance:dashboard", args=["hauts-de-france-2023"]))
     content = response.content.decode()
-    assert "offers.aggregated" in content and "aids.granted_amount" in content
-    if not indicators.get("aids.granted_amount").available:
+    assert "offers.aggregated" in content and "companies.recruitment_events_hires" in content
+    if not indicators.get("companies.recruitment_events_hires").available:
         assert "Pas encore disponible" in content
     assert "<svg" in content and "<caption>Fiches action par enjeu et par état</caption>" in content
 
@@ -195,9 +195,10 @@ def test_dashboard_exports(client, demo_data, fmt):
         assert len(rows) == 5 and rows[0][-1] == "% réalisé"
         rows_of_indicators = list(workbook["Indicateurs"].iter_rows(values_only=True))
         assert any(r[4] == "offers.aggregated" and r[7] == "valeur" for r in rows_of_indicators)
-        if not indicators.get("aids.granted_amount").available:
+        if not indicators.get("companies.recruitment_events_hires").available:
             assert any(
-                r[4] == "aids.granted_amount" and "Pas encore disponible" in r[7] for r in rows_of_indicators
+                r[4] == "companies.recruitment_events_hires" and "Pas encore disponible" in r[7]
+                for r in rows_of_indicators
             )
 
 
