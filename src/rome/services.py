@@ -22,9 +22,10 @@ from rome.sources import read_referential
 
 
 def _delete_stale(model: type[models.Model], keys, *, report: SyncReport) -> None:
-    stale = list(model.objects.exclude(pk__in=list(keys)).values_list("pk", flat=True)) if keys else []
+    stale = sorted(set(model.objects.values_list("pk", flat=True)) - set(keys))
+    for start in range(0, len(stale), 2000):
+        model.objects.filter(pk__in=stale[start : start + 2000]).delete()
     if stale:
-        model.objects.filter(pk__in=stale).delete()
         report.for_model(str(model._meta.verbose_name_plural)).deleted += len(stale)
 
 
