@@ -218,19 +218,22 @@ def map_table(points, *, occupation_label: str | None) -> Table:
 
 def pool_table(territory: Territory, *, rome3: str | None = None) -> Table:
     series = live.pool_monthly(territory_kind=territory.kind, territory_code=territory.code, rome3=rome3)
+    scope = f" — métier {rome3}" if rome3 else ""
     return Table(
         ident="plateforme",
-        title=f"Offres publiées chaque mois dans le vivier de la plateforme — {territory}",
+        title=f"Offres publiées chaque mois dans le vivier de la plateforme — {territory}{scope}",
         columns=[Column("Mois"), Column("Offres publiées", "int")],
         rows=[[month, count] for month, count in series],
         sources=["Vivier régional d'offres de la plateforme (données vivantes)"],
     )
 
 
-def all_tables(territory: Territory, *, occupation_kind: str = OccupationKind.ROME3) -> dict[str, Table]:
+def all_tables(
+    territory: Territory, *, occupation_kind: str = OccupationKind.ROME3, rome3: str | None = None
+) -> dict[str, Table]:
     return {
         "tension": tension_table(territory, occupation_kind=occupation_kind),
         "ecarts": gaps_table(territory),
         "recrutements": hiring_table(territory),
-        "plateforme": pool_table(territory),
+        "plateforme": pool_table(territory, rome3=rome3),
     }

@@ -73,8 +73,8 @@ def _map(request):
 def territory_page(request, kind: str, code: str):
     territory = _territory(kind, code)
     nomenclature = _nomenclature(request)
-    built = tables.all_tables(territory, occupation_kind=nomenclature)
     map_table, map_svg, map_occupation = _map(request)
+    built = tables.all_tables(territory, occupation_kind=nomenclature, rome3=map_occupation or None)
     tension = built["tension"]
     charts_by_table = {
         "tension": charts.bar_chart(
@@ -130,7 +130,9 @@ def territory_page(request, kind: str, code: str):
 def _table_for(request, territory, name: str):
     if name == "carte":
         return _map(request)[0]
-    built = tables.all_tables(territory, occupation_kind=_nomenclature(request))
+    built = tables.all_tables(
+        territory, occupation_kind=_nomenclature(request), rome3=_map(request)[2] or None
+    )
     if name not in built:
         raise Http404("Tableau inconnu.")
     return built[name]

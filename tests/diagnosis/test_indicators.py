@@ -198,3 +198,22 @@ def test_recompute_replaces_the_table(territory):
     figures()
     first = recompute_indicators(region_code="32", today=TODAY)
     assert recompute_indicators(region_code="32", today=TODAY) == first == Indicator.objects.count()
+
+
+def test_pool_monthly_series_by_territory_and_occupation(territory):
+    from diagnosis.live import pool_monthly
+
+    for day, rome in (
+        (dt.datetime(2026, 3, 5, 10, tzinfo=dt.UTC), "J1501"),
+        (dt.datetime(2026, 3, 20, 10, tzinfo=dt.UTC), "K2204"),
+        (dt.datetime(2026, 4, 2, 10, tzinfo=dt.UTC), "J1501"),
+    ):
+        Offer.objects.create(
+            title="x", commune_id="80021", bassin_code="3202", rome_code=rome, published_at=day
+        )
+    assert pool_monthly(territory_kind="bassin", territory_code="3202") == [("2026-03", 2), ("2026-04", 1)]
+    assert pool_monthly(territory_kind="region", territory_code="32", rome3="J1501") == [
+        ("2026-03", 1),
+        ("2026-04", 1),
+    ]
+    assert pool_monthly(territory_kind="bassin", territory_code="3201") == []
