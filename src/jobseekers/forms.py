@@ -141,6 +141,12 @@ class SearchForm(DsfrBaseForm):
     q = forms.CharField(label="Nom ou prénom", required=False, max_length=100)
 
 
+class AidRequestFilterForm(DsfrBaseForm):
+    status = forms.ChoiceField(
+        label="Statut", choices=[("", "Tous les statuts"), *AidRequest.Status.choices], required=False
+    )
+
+
 class ConsentForm(DsfrBaseForm):
     scope = forms.ChoiceField(label="Objet du consentement", choices=Consent.Scope.choices)
     method = forms.ChoiceField(label="Recueilli par", choices=Consent.Method.choices)

@@ -95,6 +95,16 @@ def get_visible_aid_request(user: User, *, record: JobSeeker, pk: int) -> AidReq
     return aid_request
 
 
+def visible_aid_requests(user: User, *, status: str = "") -> QuerySet[AidRequest]:
+    """The aid requests of the records `user` may see, newest first, optionally of one status."""
+    requests = AidRequest.objects.filter(jobseeker__in=visible_records(user)).select_related(
+        "aid", "jobseeker", "organisation"
+    )
+    if status:
+        requests = requests.filter(status=status)
+    return requests.order_by("-created_at", "-pk")
+
+
 # --- What was already granted: yearly caps and non-cumulation -------------------------------------------------
 
 

@@ -415,15 +415,16 @@ def create_aid_request(
 
 
 def read_aid_request(
-    *, aid_request: AidRequest, user: User, organisation: Organisation, request=None
+    *, aid_request: AidRequest, user: User, organisation: Organisation | None, request=None, reason: str = ""
 ) -> None:
+    person = f"Personne suivie n° {aid_request.jobseeker_id}"
     audit(
         AuditEntry.Action.READ,
         aid_request,
         user=user,
         organisation=organisation,
         request=request,
-        reason=f"Personne suivie n° {aid_request.jobseeker_id}",
+        reason=f"{reason} — {person}" if reason else person,
     )
 
 

@@ -8,6 +8,7 @@ URL_PREFIX = "personnes/"
 urlpatterns = [
     path("", views.record_list, name="list"),
     path("nouvelle/", views.record_create, name="create"),
+    path("demandes/", views.aid_request_list, name="aid_requests"),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
     path("tableau-de-bord/aides-mobilisees.csv", views.dashboard_csv, name="dashboard_csv"),
     path("<int:pk>/", views.record_detail, name="detail"),

@@ -3,6 +3,7 @@ audit in services. A record the user may not see answers 404, whatever the page.
 
 import csv
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +19,7 @@ from aids.models import Aid
 from aids.results import STATUS_LABELS
 from jobseekers import selectors, services
 from jobseekers.forms import (
+    AidRequestFilterForm,
     AidRequestForm,
     ConsentForm,
     CreateRecordForm,
@@ -82,10 +84,39 @@ def record_list(request):
             "breadcrumb_links": [],
             "form": form,
             "query": query,
+            "page_query": urlencode({"q": query}) if query else "",
             "page": page,
             "records": records,
             "may_create": organisations.exists(),
             "may_see_dashboard": selectors.may_see_dashboard(request.user),
+        },
+    )
+
+
+def aid_request_list(request):
+    form = AidRequestFilterForm(request.GET or None)
+    status = form.cleaned_data.get("status", "") if form.is_valid() else ""
+    page = Paginator(selectors.visible_aid_requests(request.user, status=status), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    organisation = current_organisation(request)
+    for aid_request in page.object_list:
+        services.read_aid_request(
+            aid_request=aid_request,
+            user=request.user,
+            organisation=organisation,
+            request=request,
+            reason="Liste des demandes d'aide",
+        )
+    return render(
+        request,
+        "jobseekers/aid_request_list.html",
+        {
+            "title": "Demandes d'aide",
+            "breadcrumb_links": [_list_crumb()],
+            "form": form,
+            "page": page,
+            "page_query": urlencode({"status": status}) if status else "",
         },
     )
 

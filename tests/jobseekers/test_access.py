@@ -163,3 +163,25 @@ def test_advisor_of_two_organisations_sees_records_of_both(world):
     MembershipFactory(user=both, organisation=world.other)
     other_record = followed_by(world.other)
     assert set(visible_records(both)) == {world.record, other_record}
+
+
+def test_aid_request_list_shows_only_requests_of_visible_records_and_is_audited(client, world):
+    from audit.models import AuditEntry
+    from tests.jobseekers.factories import AidRequestFactory
+
+    theirs = AidRequestFactory(jobseeker=followed_by(world.other, last_name="Ailleurs"), status="sent")
+    client.force_login(world.advisor)
+    page = page_text(client.get(reverse("jobseekers:aid_requests")))
+    assert "Dominique Fictif" in page and "Ailleurs" not in page
+    entry = AuditEntry.objects.get(object_type="jobseekers.aidrequest", object_id=str(world.aid_request.pk))
+    assert entry.reason.startswith("Liste des demandes d'aide")
+    assert "Dominique Fictif" not in page_text(
+        client.get(reverse("jobseekers:aid_requests"), {"status": "sent"})
+    )
+    client.force_login(world.other_advisor)
+    page = page_text(client.get(reverse("jobseekers:aid_requests"), {"status": "sent"}))
+    assert "Ailleurs" in page and "Dominique" not in page
+    assert not AuditEntry.objects.filter(object_id=str(theirs.pk), actor=world.advisor).exists()
+    for role in ("committee_member", "staff", "no_role"):
+        client.force_login(getattr(world, role))
+        assert "Aucune demande d'aide" in page_text(client.get(reverse("jobseekers:aid_requests")))
