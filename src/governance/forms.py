@@ -111,8 +111,13 @@ class MemberForm(DsfrBaseForm, forms.ModelForm):
 class MeetingForm(DsfrBaseForm, forms.ModelForm):
     class Meta:
         model = Meeting
-        fields = ["title", "starts_at", "ends_at", "location"]
+        fields = ["title", "starts_at", "ends_at", "location", "status"]
         widgets = {"starts_at": DATETIME, "ends_at": DATETIME}
+
+    def __init__(self, *args, with_status: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_status:
+            del self.fields["status"]
 
     def clean(self):
         data = super().clean()

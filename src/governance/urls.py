@@ -15,6 +15,7 @@ urlpatterns = [
     path("membres/<int:pk>/modifier/", views.member_edit, name="member_edit"),
     path("comites/<int:committee_pk>/reunions/nouvelle/", views.meeting_create, name="meeting_create"),
     path("reunions/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("reunions/<int:pk>/modifier/", views.meeting_edit, name="meeting_edit"),
     path("reunions/<int:pk>/ordre-du-jour/", views.agenda_add, name="agenda_add"),
     path("reunions/<int:pk>/documents/", views.document_add, name="document_add"),
     path("documents/<int:pk>/", views.document_download, name="document"),

@@ -118,6 +118,10 @@ def committee_detail(request, pk):
             "chair_problems": selectors.composition(committee, on=today)["chair_problems"],
             "meetings": committee.meetings.all(),
             "children": committee.children.all(),
+            "actions": FollowUpAction.objects.filter(motion__meeting__committee=committee).select_related(
+                "owner", "motion__meeting"
+            ),
+            "today": timezone.localdate(),
             "can_manage": can_manage_committee(request.user, committee),
             "is_member": committee.members.filter(user=request.user).exists(),
         },
@@ -216,6 +220,28 @@ def meeting_create(request, committee_pk):
         {
             "title": "Nouvelle réunion",
             "breadcrumb_links": _crumbs(_committee_crumb(committee)),
+            "form": form,
+        },
+    )
+
+
+def meeting_edit(request, pk):
+    meeting = _meeting(pk)
+    _require(can_manage_committee(request.user, meeting.committee))
+    form = MeetingForm(request.POST or None, instance=meeting, with_status=True)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Réunion mise à jour. Renvoyez les convocations pour prévenir les membres.")
+        return redirect(meeting)
+    return render(
+        request,
+        "governance/form.html",
+        {
+            "title": f"Modifier « {meeting.title} »",
+            "breadcrumb_links": _crumbs(
+                _committee_crumb(meeting.committee),
+                {"url": meeting.get_absolute_url(), "title": meeting.title},
+            ),
             "form": form,
         },
     )

@@ -66,6 +66,7 @@ def test_every_page_renders_for_an_administrator(client, demo_data):
         reverse("governance:member_edit", args=[regional.members.first().pk]),
         reverse("governance:meeting_create", args=[regional.pk]),
         reverse("governance:meeting", args=[meeting.pk]),
+        reverse("governance:meeting_edit", args=[meeting.pk]),
         reverse("governance:session", args=[meeting.pk]),
         reverse("governance:quorum", args=[meeting.pk]),
         reverse("governance:action_add", args=[motion.pk]),
@@ -202,11 +203,27 @@ def test_dashboard_exports(client, demo_data, fmt):
             )
 
 
+def pdf_text(content: bytes) -> str:
+    pypdf = pytest.importorskip("pypdf")
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(content)).pages)
+
+
 def test_minutes_pdf(client, demo_data):
     client.force_login(demo_data)
     meeting = Meeting.objects.get(status=Meeting.Status.HELD)
     response = client.get(reverse("governance:minutes", args=[meeting.pk]))
     assert response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF-")
+    text = " ".join(pdf_text(response.content).split())
+    assert "Procès-verbal" in text and "Le quorum est atteint" in text
+    assert "Adopter le plan d'action formation sur les métiers en tension (exemple)" in text
+    assert "Publier la carte des places ouvertes (exemple)" in text
+
+
+def test_dashboard_pdf_text(client, demo_data):
+    client.force_login(demo_data)
+    response = client.get(reverse("governance:dashboard_export", args=["hauts-de-france-2023", "pdf"]))
+    text = " ".join(pdf_text(response.content).split())
+    assert "Avancement par enjeu" in text and "Actions en retard" in text and "Indicateurs" in text
 
 
 def test_public_summary_is_switched_on_per_protocol(client, demo_data):
@@ -244,3 +261,34 @@ def test_manual_indicator_value_records_source_and_author(client, demo_data):
     )
     measurement = indicator.measurements.get(measured_on=date.today())
     assert measurement.entered_by == demo_data and measurement.source == "Tableau Région"
+
+
+def test_agenda_document_upload_and_cancellation(client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    committee = regional_committee()
+    meeting = MeetingFactory(committee=committee)
+    client.force_login(User.objects.create_superuser("root@example.org", "password-de-test-1"))
+    client.post(reverse("governance:agenda_add", args=[meeting.pk]), {"order": 1, "title": "Bilan annuel"})
+    item = meeting.agenda_items.get()
+    upload = SimpleUploadedFile("bilan.pdf", b"%PDF-1.4 bilan", content_type="application/pdf")
+    client.post(
+        reverse("governance:document_add", args=[meeting.pk]),
+        {"title": "Bilan", "agenda_item": item.pk, "file": upload},
+    )
+    document = meeting.documents.get()
+    assert (tmp_path / document.file.name).read_bytes() == b"%PDF-1.4 bilan"
+    response = client.get(reverse("governance:document", args=[document.pk]))
+    assert b"".join(response.streaming_content) == b"%PDF-1.4 bilan"
+    data = {
+        "title": meeting.title,
+        "starts_at": "2025-06-02T14:00",
+        "ends_at": "2025-06-02T16:00",
+        "location": "Lille",
+        "status": "cancelled",
+    }
+    client.post(reverse("governance:meeting_edit", args=[meeting.pk]), data)
+    ics = Calendar.from_ical(client.get(reverse("governance:ical", args=[meeting.pk])).content)
+    event = ics.walk("VEVENT")[0]
+    assert event["status"] == "CANCELLED" and "1. Bilan annuel" in str(event["description"])
