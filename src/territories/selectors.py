@@ -80,7 +80,8 @@ def search_communes(
 
     Digits search INSEE codes and postal codes ("80000", "80", "59350"); text searches names without accents
     and with "St"/"Ste" expanded: exact name first, then names starting with the text, then names holding a
-    word starting with it; larger communes first within each rank. "Amiens (80)" is understood too.
+    word starting with it; within each rank the configured region's communes, then larger ones, come first.
+    "Amiens (80)" is understood too.
     """
     communes = Commune.objects.select_related("departement")
     if departement:
@@ -113,7 +114,12 @@ def search_communes(
                 output_field=IntegerField(),
             )
         )
-    ranked = ranked.order_by("rank", "-population", "name", "code")
+    # Within a rank, the configured region's communes first: "lill" offers Lillers (62) before Lillebonne (76).
+    ranked = ranked.annotate(
+        outside_region=Case(
+            When(region_id=settings.REGION_CODE, then=Value(0)), default=Value(1), output_field=IntegerField()
+        )
+    ).order_by("rank", "outside_region", "-population", "name", "code")
     return ranked[:limit] if limit else ranked
 
 

@@ -92,6 +92,21 @@ def test_search_prefers_exact_name_then_population(fixture_territory):
     assert [c.code for c in search_communes(query="villecentre", limit=1)] == ["96001"]
 
 
+def test_search_puts_the_region_first_within_a_rank(fixture_territory, settings):
+    CommuneFactory(
+        code="97010",
+        name="Haut-Villecentre",
+        departement=Departement.objects.get(pk="97"),
+        population=500000,
+        latitude=45.7,
+        longitude=-7.3,
+    )
+    # Dreuil-lès-Villecentre and Haut-Villecentre share a rank (a word of the name starts with the text).
+    assert [c.code for c in search_communes(query="villecentre")] == ["96001", "96002", "97010"]
+    settings.REGION_CODE = "99"
+    assert [c.code for c in search_communes(query="villecentre")] == ["96001", "97010", "96002"]
+
+
 def test_search_by_postal_code_and_insee_code(fixture_territory):
     assert [c.code for c in search_communes(query="96470")] == ["96002"]
     assert [c.code for c in search_communes(query="96080")] == ["96001"]  # second postal code of Villecentre
