@@ -101,6 +101,8 @@ def fiche(request, code: str):
             ],
             "detail": detail,
             "fiche": f,
+            # the definition is an introduction followed by the main activities, one per line
+            "definition_lines": [line for line in f.definition.splitlines() if line.strip()],
             "skill_groups": [
                 ("savoir-faire", "Savoir-faire", detail.skills["savoir_faire"]),
                 ("savoir-etre", "Savoir-être professionnels", detail.skills["savoir_etre"]),

@@ -69,6 +69,7 @@ def test_fiche_page_shows_everything(client):
     html = response.content.decode()
     assert "Soins d&#x27;hygiène, de confort du patient" in html  # ROME v3 parent label
     assert "Définition" in html and "Accès à l'emploi" in html
+    assert "<li>Assure les soins du quotidien, de confort et de bien-être des patients</li>" in html
     assert 'id="appellation-10891"' in html and "appellation principale" in html and "peu usitée" in html
     assert "Savoir-faire" in html and "Savoir-être professionnels" in html and "Savoirs" in html
     assert "cœur de métier" in html
