@@ -5,12 +5,13 @@ export, sources and their import runs, the ROME review list."""
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -71,7 +72,9 @@ class SearchResult:
         return max(1, math.ceil(self.total / self.per_page))
 
 
-def _text_filter(queryset: QuerySet, text: str) -> tuple[QuerySet, RawSQL | None]:
+def _text_filter(queryset: QuerySet, text: str) -> tuple[QuerySet, str | None]:
+    """The queryset restricted to offers holding every search term, and the engine's query text (None when the
+    text has no searchable word)."""
     words = terms(text)
     if not words:
         return queryset, None
@@ -81,17 +84,39 @@ def _text_filter(queryset: QuerySet, text: str) -> tuple[QuerySet, RawSQL | None
             where=["offers_offer.search_vector @@ plainto_tsquery('french', offers_unaccent(%s))"],
             params=[joined],
         )
-        rank = RawSQL(
-            "ts_rank(offers_offer.search_vector, plainto_tsquery('french', offers_unaccent(%s)))", [joined]
-        )
-        return queryset, rank
+        return queryset, joined
     match = " AND ".join(f'"{word}"' for word in words)
+    # An IN (subquery) makes SQLite run the full-text match once, then filter: joining the FTS table lets the
+    # planner probe it row by row instead (300 times slower).
     queryset = queryset.extra(
-        tables=["offers_offer_fts"],
-        where=["offers_offer_fts.rowid = offers_offer.id", "offers_offer_fts MATCH %s"],
+        where=["offers_offer.id IN (SELECT rowid FROM offers_offer_fts WHERE offers_offer_fts MATCH %s)"],
         params=[match],
     )
-    return queryset, RawSQL("-bm25(offers_offer_fts)", [])  # bm25 is lower for better matches
+    return queryset, match
+
+
+def _by_relevance(queryset: QuerySet, query: str, start: int, stop: int) -> list[Offer]:
+    """One page of the filtered offers, best text match first (bm25 on SQLite, ts_rank on PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        rank = RawSQL(
+            "ts_rank(offers_offer.search_vector, plainto_tsquery('french', offers_unaccent(%s)))", [query]
+        )
+        return list(
+            queryset.annotate(rank=rank)
+            .order_by("-rank", "-published_at", "-pk")
+            .select_related("commune", "fiche")[start:stop]
+        )
+    ids_sql, ids_params = queryset.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid FROM offers_offer_fts WHERE offers_offer_fts MATCH %s AND rowid IN ("
+            + ids_sql
+            + ") ORDER BY bm25(offers_offer_fts), rowid DESC LIMIT %s OFFSET %s",
+            [query, *ids_params, stop - start, start],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    offers = Offer.objects.select_related("commune", "fiche").in_bulk(ids)
+    return [offers[pk] for pk in ids if pk in offers]
 
 
 def _distance_sq(latitude: float, longitude: float):
@@ -108,7 +133,7 @@ def search_offers(params: SearchParams) -> SearchResult:
     queryset = Offer.objects.all()
     if not params.include_closed:
         queryset = queryset.filter(status=Offer.Status.OPEN)
-    queryset, rank = _text_filter(queryset, params.q)
+    queryset, text_query = _text_filter(queryset, params.q)
     if params.rome:
         code = params.rome.strip().upper()
         queryset = queryset.filter(Q(rome_code=code) | Q(fiche__parent_code=code))
@@ -150,20 +175,21 @@ def search_offers(params: SearchParams) -> SearchResult:
     sort = params.sort if params.sort in SORTS else "relevance"
     if sort == "distance" and centre is None:
         sort = "relevance"
-    if sort == "relevance" and rank is None:
+    if sort == "relevance" and text_query is None:
         sort = "date" if centre is None else "distance"
-    if sort == "relevance":
-        ordered = queryset.annotate(rank=rank).order_by("-rank", "-published_at", "-pk")
-    elif sort == "distance":
-        ordered = queryset.annotate(distance_sq=_distance_sq(centre.latitude, centre.longitude)).order_by(
-            F("distance_sq").asc(nulls_last=True), "-published_at", "-pk"
-        )
-    else:
-        ordered = queryset.order_by(F("published_at").desc(nulls_last=True), "-pk")
     per_page = max(1, min(params.per_page, MAX_PER_PAGE))
     page = max(1, params.page)
     start = (page - 1) * per_page
-    items = list(ordered.select_related("commune", "fiche")[start : start + per_page])
+    if sort == "relevance":
+        items = _by_relevance(queryset, text_query, start, start + per_page)
+    else:
+        if sort == "distance":
+            ordered = queryset.annotate(distance_sq=_distance_sq(centre.latitude, centre.longitude)).order_by(
+                F("distance_sq").asc(nulls_last=True), "-published_at", "-pk"
+            )
+        else:
+            ordered = queryset.order_by(F("published_at").desc(nulls_last=True), "-pk")
+        items = list(ordered.select_related("commune", "fiche")[start : start + per_page])
     for offer in items:
         offer.distance_km = (
             haversine_km(centre.latitude, centre.longitude, offer.latitude, offer.longitude)
@@ -174,64 +200,59 @@ def search_offers(params: SearchParams) -> SearchResult:
 
 
 def _facets(queryset: QuerySet) -> dict[str, list[FacetValue]]:
-    """Counts per value of each filter, over the offers matching the current search."""
-    facets = {}
-    contracts = queryset.order_by().values_list("contract_type").annotate(n=Count("pk"))
-    facets["contract"] = sorted(
-        (FacetValue(code, CONTRACT_LABELS.get(code, "Non précisé"), n) for code, n in contracts if code),
-        key=lambda f: -f.count,
+    """Counts per value of each filter over the offers matching the current search: one grouped query for the
+    columns (combined in Python) and one conditional aggregate for sources and publication dates."""
+    from rome.models import Fiche
+
+    counts = {name: Counter() for name in ("contract", "departement", "bassin", "rome", "source", "age")}
+    now = timezone.now()
+    age = Case(
+        *[
+            When(published_at__gte=now - timedelta(days=days), then=Value(days))
+            for days in sorted(PUBLISHED_WITHIN)
+        ],
+        default=Value(0),
+        output_field=IntegerField(),
     )
-    departements = dict(queryset.order_by().values_list("departement_code").annotate(n=Count("pk")))
-    names = dict(
-        Departement.objects.filter(pk__in=[d for d in departements if d]).values_list("code", "name")
-    )
-    facets["departement"] = sorted(
-        (
-            FacetValue(code, f"{names.get(code, code)} ({code})", n)
-            for code, n in departements.items()
-            if code
-        ),
-        key=lambda f: (-f.count, f.value),
-    )
-    bassins = dict(queryset.order_by().values_list("bassin_code").annotate(n=Count("pk")))
-    bassin_names = dict(Bassin.objects.filter(pk__in=[b for b in bassins if b]).values_list("code", "name"))
-    facets["bassin"] = sorted(
-        (FacetValue(code, bassin_names.get(code, code), n) for code, n in bassins.items() if code),
-        key=lambda f: (-f.count, f.value),
-    )[:15]
-    romes = (
+    combos = (
         queryset.order_by()
-        .exclude(rome_code="")
-        .values_list("rome_code", "fiche__label")
+        .annotate(age=age)
+        .values_list("contract_type", "departement_code", "bassin_code", "rome_code", "source_names", "age")
         .annotate(n=Count("pk"))
     )
-    facets["rome"] = sorted(
-        (FacetValue(code, f"{code} — {label}" if label else code, n) for code, label, n in romes),
-        key=lambda f: (-f.count, f.value),
-    )[:15]
-    sources = list(Source.objects.values_list("name", "label"))
-    now = timezone.now()
-    aggregates = {
-        f"source_{i}": Count("pk", filter=Q(source_names__contains=f" {name} "))
-        for i, (name, _) in enumerate(sources)
+    for contract, departement, bassin, rome, source_names, age_days, n in combos:
+        counts["contract"][contract] += n
+        counts["departement"][departement] += n
+        counts["bassin"][bassin] += n
+        counts["rome"][rome] += n
+        counts["age"][age_days] += n
+        for name in source_names.split():
+            counts["source"][name] += n
+    departement_names = dict(
+        Departement.objects.filter(pk__in=[c for c in counts["departement"] if c]).values_list("code", "name")
+    )
+    bassin_names = dict(
+        Bassin.objects.filter(pk__in=[c for c in counts["bassin"] if c]).values_list("code", "name")
+    )
+    top_romes = [code for code, _ in counts["rome"].most_common() if code][:15]
+    fiche_labels = dict(Fiche.objects.filter(pk__in=top_romes).values_list("code", "label"))
+
+    def ranked(counter, label, limit=None):
+        values = [FacetValue(code, label(code), n) for code, n in counter.items() if code and n]
+        values.sort(key=lambda f: (-f.count, f.value))
+        return values[:limit] if limit else values
+
+    facets = {
+        "contract": ranked(counts["contract"], lambda c: CONTRACT_LABELS.get(c, c)),
+        "departement": ranked(counts["departement"], lambda c: f"{departement_names.get(c, c)} ({c})"),
+        "bassin": ranked(counts["bassin"], lambda c: bassin_names.get(c, c), 15),
+        "rome": ranked(counts["rome"], lambda c: f"{c} — {fiche_labels[c]}" if c in fiche_labels else c, 15),
     }
-    aggregates.update(
-        {
-            f"within_{days}": Count("pk", filter=Q(published_at__gte=now - timedelta(days=days)))
-            for days in PUBLISHED_WITHIN
-        }
-    )
-    counts = queryset.order_by().aggregate(**aggregates)
-    facets["source"] = sorted(
-        (
-            FacetValue(name, label or name, counts[f"source_{i}"])
-            for i, (name, label) in enumerate(sources)
-            if counts[f"source_{i}"]
-        ),
-        key=lambda f: (-f.count, f.value),
-    )
+    labels = dict(Source.objects.filter(name__in=list(counts["source"])).values_list("name", "label"))
+    facets["source"] = ranked(counts["source"], lambda name: labels.get(name) or name)
     facets["published"] = [
-        FacetValue(str(days), label, counts[f"within_{days}"]) for days, label in PUBLISHED_WITHIN.items()
+        FacetValue(str(days), label, sum(n for a, n in counts["age"].items() if 0 < a <= days))
+        for days, label in PUBLISHED_WITHIN.items()
     ]
     return facets
 

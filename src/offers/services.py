@@ -54,6 +54,58 @@ class ImportSummary:
         )
 
 
+def _adapter(field):
+    """How a Python value of `field` goes into a raw query on this connection (what Django's compiler would do,
+    without its per-value cost)."""
+    internal = field.get_internal_type()
+    if internal == "JSONField":
+        return lambda value: connection.ops.adapt_json_value(value, field.encoder)
+    if internal == "DateTimeField":
+        return connection.ops.adapt_datetimefield_value
+    return None
+
+
+def _row_values(objects: list, fields: list) -> list[list]:
+    adapters = [_adapter(f) for f in fields]
+    rows = []
+    for obj in objects:
+        row = []
+        for f, adapt in zip(fields, adapters, strict=True):
+            value = getattr(obj, f.attname)
+            row.append(adapt(value) if adapt is not None and value is not None else value)
+        rows.append(row)
+    return rows
+
+
+def _rows_per_statement(columns: int) -> int:
+    params = 30000 if connection.vendor == "sqlite" else 60000
+    return max(1, params // max(columns, 1))
+
+
+def fast_insert(model, objects: list) -> None:
+    """INSERT … VALUES (…), (…) RETURNING id for many objects, setting their pk: Django's bulk_create spends
+    most of its time compiling each value; here values are adapted once and sent as is."""
+    if not objects:
+        return
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    rows = _row_values(objects, fields)
+    step = _rows_per_statement(len(fields))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), step):
+            chunk = rows[start : start + step]
+            sql = (
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join([placeholder] * len(chunk))} "
+                f"RETURNING {quote(meta.pk.column)}"
+            )
+            cursor.execute(sql, [value for row in chunk for value in row])
+            for obj, (pk,) in zip(objects[start : start + step], cursor.fetchall(), strict=True):
+                obj.pk = pk
+
+
 def fast_bulk_update(model, objects: list, fields: list[str]) -> None:
     """UPDATE … WHERE pk = %s for each object through one prepared statement (`executemany`): Django's
     bulk_update builds a CASE per field and row, far too slow for tens of thousands of rows."""
@@ -62,15 +114,13 @@ def fast_bulk_update(model, objects: list, fields: list[str]) -> None:
     meta = model._meta
     by_attname = {f.attname: f for f in meta.concrete_fields}
     concrete = [by_attname[name] for name in fields]
-    columns = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in concrete)
-    sql = f"UPDATE {connection.ops.quote_name(meta.db_table)} SET {columns} WHERE {connection.ops.quote_name(meta.pk.column)} = %s"
-    rows = [
-        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in concrete] + [obj.pk]
-        for obj in objects
-    ]
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"{quote(f.column)} = %s" for f in concrete)
+    sql = f"UPDATE {quote(meta.db_table)} SET {columns} WHERE {quote(meta.pk.column)} = %s"
+    rows = [[*values, obj.pk] for values, obj in zip(_row_values(objects, concrete), objects, strict=True)]
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), 2000):
-            cursor.executemany(sql, rows[start : start + 2000])
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[start : start + 5000])
 
 
 def get_or_create_source(*, name: str, kind: str, owner=None, label: str = "", url: str = "") -> Source:
@@ -201,7 +251,7 @@ def _store(source: Source, offers: list[CanonicalOffer], normaliser: Normaliser,
             continue
         values = normaliser.publication_values(offer)
         publication = Publication(source=source, external_id=offer.source_id, content_hash=digest, **values)
-        publication.last_seen_at = now
+        publication.last_seen_at = publication.first_seen_at = now
         publication.closed_at = None
         if row is None:
             to_create.append(publication)
@@ -230,28 +280,49 @@ def _store(source: Source, offers: list[CanonicalOffer], normaliser: Normaliser,
             f"Dédoublonnage indisponible ({type(exc).__name__}: {exc}) : à relancer (offers rebuild-clusters)."
         )
         assignments = clustering.unassigned(publications)
-    new_groups: dict[int, Offer] = {}
+    new_groups: dict[int, list[Publication]] = {}
     for publication, assignment in zip(publications, assignments, strict=True):
         publication.dedup_signals = assignment.signals
         if assignment.offer_id is not None:
             publication.offer_id = assignment.offer_id
             offers_to_rebuild.add(assignment.offer_id)
         else:
-            new_groups.setdefault(assignment.group, Offer(title=publication.title[:300]))
-    if new_groups:
-        Offer.objects.bulk_create(new_groups.values(), batch_size=1000)
-    for publication, assignment in zip(publications, assignments, strict=True):
-        if assignment.offer_id is None:
-            publication.offer_id = new_groups[assignment.group].pk
-            offers_to_rebuild.add(publication.offer_id)
+            new_groups.setdefault(assignment.group, []).append(publication)
+    # New offers are built from the batch in memory, written complete, then their publications point at them.
+    moved_from = {p.offer_id for members in new_groups.values() for p in members if p.offer_id}
+    offers_to_rebuild |= moved_from
+    created_offers = []
+    for members in new_groups.values():
+        offer = Offer(**_canonical([_as_row(p, source, now) for p in members], normaliser))
+        offer.rebuilt_at = now
+        created_offers.append((offer, members))
+    fast_insert(Offer, [offer for offer, _ in created_offers])
+    for offer, members in created_offers:
+        for publication in members:
+            publication.offer_id = offer.pk
 
-    Publication.objects.bulk_create(to_create, batch_size=1000)
-    if to_update:
-        fast_bulk_update(Publication, to_update, _PUBLICATION_UPDATE_FIELDS)
+    fast_insert(Publication, to_create)
+    fast_bulk_update(Publication, to_update, _PUBLICATION_UPDATE_FIELDS)
     summary.created += len(to_create)
     summary.updated += len(to_update)
     _save_reviews(publications, reviews)
     rebuild_offers(offer_ids=offers_to_rebuild, normaliser=normaliser)
+
+
+def _as_row(publication: Publication, source: Source, now) -> dict:
+    """A publication in memory in the shape `_canonical` reads from the database."""
+    row = {name: getattr(publication, name) for name in OFFER_FIELDS}
+    row.update(
+        external_id=publication.external_id,
+        offer_id=publication.offer_id,
+        closed_at=publication.closed_at,
+        rome_origin=publication.rome_origin,
+        rome_confidence=publication.rome_confidence,
+        first_seen_at=publication.first_seen_at or now,
+        source__name=source.name,
+        source__label=source.label,
+    )
+    return row
 
 
 def _code_rome(
@@ -359,7 +430,10 @@ def rebuild_offers(*, offer_ids: Iterable[int], normaliser: Normaliser | None = 
         if empty:
             Offer.objects.filter(pk__in=empty).delete()
         if offers:
-            fast_bulk_update(Offer, offers, _OFFER_WRITE_FIELDS)
+            now = timezone.now()
+            for offer in offers:
+                offer.rebuilt_at = now
+            fast_bulk_update(Offer, offers, [*_OFFER_WRITE_FIELDS, "rebuilt_at"])
             written += len(offers)
     return written
 
