@@ -249,3 +249,11 @@ def test_la_poste_file_is_optional(data_dir):
 
     assert Commune.objects.get(pk="96003").latitude is None
     assert any("coordinates:" in note and "1 none" in note for note in report.notes)
+
+
+def test_progress_bar_only_when_verbose(data_dir):
+    quiet, verbose = io.StringIO(), io.StringIO()
+    call_command("sync_territories", data_dir=data_dir, verbosity=0, stdout=io.StringIO(), stderr=quiet)
+    call_command("sync_territories", data_dir=data_dir, verbosity=1, stdout=io.StringIO(), stderr=verbose)
+    assert quiet.getvalue() == ""
+    assert "communes.json" in verbose.getvalue() and "territoires" in verbose.getvalue()
