@@ -9,3 +9,18 @@ class AidsConfig(AppConfig):
         from core import navigation
 
         navigation.register("Aides à la mobilité", "aids:catalogue", order=40, login_required=False)
+        if _serving():
+            # Load OpenFisca (seconds) in the background, so the first simulation does not wait for it.
+            import threading
+
+            from aids.engine.system import tax_benefit_system
+
+            threading.Thread(target=tax_benefit_system, name="openfisca-load", daemon=True).start()
+
+
+def _serving() -> bool:
+    """True in a web server process (runserver's child, gunicorn), not in commands or tests."""
+    import os
+    import sys
+
+    return os.environ.get("RUN_MAIN") == "true" or "gunicorn" in os.path.basename(sys.argv[0])

@@ -219,7 +219,9 @@ class AidForm(DsfrBaseForm, forms.ModelForm):
     non_cumulable_with = LinesField(
         label="Non cumulable avec (identifiants d'aides, un par ligne)", required=False
     )
-    teleservice_url = forms.URLField(label="Téléservice", required=False, max_length=500, assume_scheme="https")
+    teleservice_url = forms.URLField(
+        label="Téléservice", required=False, max_length=500, assume_scheme="https"
+    )
     change_reason = forms.CharField(label="Motif de la modification", max_length=100, required=False)
 
     class Meta:

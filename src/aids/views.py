@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from accounts.permissions import has_role, is_administrator
+from aids.engine.declarative import territory_label
 from aids.forms import STEPS, AidForm, CatalogueSearchForm
 from aids.models import Aid, Theme
 from aids.results import ELIGIBLE, NOT_ELIGIBLE, UNDETERMINED
@@ -39,6 +40,8 @@ def catalogue(request):
     aids = filter_catalogue(
         theme=filters.get("theme", ""), departement=filters.get("departement", ""), query=filters.get("q", "")
     )
+    for aid in aids:
+        aid.territory_label = "France entière" if aid.is_national else territory_label(aid)
     groups = []
     for value, label in Theme.choices:
         items = [aid for aid in aids if aid.theme == value]

@@ -1,5 +1,7 @@
 """reseau-emploi sync-aids [--write]: the catalogue of aids from the project's YAML files and aides-jeunes."""
 
+from pathlib import Path
+
 from django.core.management.base import BaseCommand
 
 from aids.services import sync_catalogue
@@ -14,8 +16,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--write", action="store_true", help="enregistrer les changements")
+        parser.add_argument(
+            "--data-dir", type=Path, default=None, help="dossier des données (défaut : DATA_DIR)"
+        )
 
-    def handle(self, *args, write=False, **options):
-        report = run_sync(lambda report: sync_catalogue(report=report), write=write)
+    def handle(self, *args, write=False, data_dir=None, **options):
+        report = run_sync(lambda report: sync_catalogue(report=report, data_dir=data_dir), write=write)
         for line in report.lines():
             self.stdout.write(line)
