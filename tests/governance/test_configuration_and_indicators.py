@@ -464,3 +464,13 @@ class TestPlatformIndicators:
         )
         point = selectors.configuration_check(region=region, on=timezone.localdate())[4]
         assert point.passed and "ligne d'action conjointe" in point.detail
+
+
+def test_load_reference_form_loads_the_region_protocol(settings):
+    RegionFactory()
+    settings.REGION_CODE = "32"
+    call_command("load_protocol", write=True)
+    assert Protocol.objects.get().slug == "hauts-de-france-2023"
+    settings.REGION_CODE = "52"
+    call_command("load_protocol", write=True)
+    assert Protocol.objects.count() == 1

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management import BaseCommand, CommandError
 from django.db import transaction
 
@@ -7,19 +8,27 @@ from governance.protocols import PROTOCOLS, ProtocolLoadError, load_protocol
 class Command(BaseCommand):
     help = (
         "Load a shipped protocol (signatories, stakes, axes) into the database. Idempotent; runs dry unless --write. "
-        "Commitments are entered in the app."
+        "Without a name, loads the protocols of the configured region (REGION_CODE). Commitments are entered in the "
+        "app."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("slug", choices=sorted(PROTOCOLS), help="protocol to load")
+        parser.add_argument("slug", nargs="?", choices=sorted(PROTOCOLS), help="protocol to load")
         parser.add_argument("--write", action="store_true", help="apply the changes (default: dry run)")
 
-    def handle(self, *args, slug, write, **options):
+    def handle(self, *args, slug=None, write=False, **options):
+        if slug:
+            selected = [PROTOCOLS[slug]]
+        else:
+            selected = [p for p in PROTOCOLS.values() if p.region_code == settings.REGION_CODE]
+            if not selected:
+                self.stdout.write(f"Aucun protocole livré pour la région {settings.REGION_CODE}.")
         try:
             with transaction.atomic():
-                _, lines = load_protocol(PROTOCOLS[slug])
-                for line in lines:
-                    self.stdout.write(line)
+                for data in selected:
+                    _, lines = load_protocol(data)
+                    for line in lines:
+                        self.stdout.write(line)
                 if not write:
                     transaction.set_rollback(True)
                     self.stdout.write("Simulation : rien n'a été écrit (ajoutez --write pour appliquer).")
