@@ -5,6 +5,8 @@
     class ProfileForm(DsfrBaseForm):
         appellation = AppellationField(label="Métier recherché")
 
+`AppellationMultipleField(slots=3)` offers several such boxes (e.g. the occupations a person looks for).
+
 With JavaScript the autocomplete fills a hidden input with the chosen appellation's OGR code. Without it, the
 typed text is resolved on the server by the appellation search: the best match when the search is confident,
 otherwise a form error that lists the closest appellations so the person can type one of them.
@@ -78,14 +80,85 @@ class AppellationField(forms.ModelChoiceField):
         return super().clean(value)
 
     def resolve(self, text: str) -> Appellation:
-        appellation, matches = resolve_text(text)
-        if appellation is not None:
-            return appellation
-        if not matches:
-            raise ValidationError(self.error_messages["not_found"], code="not_found", params={"text": text})
-        suggestions = ", ".join(f"« {m.entry.label} » ({m.entry.rome_code})" for m in matches[:3])
-        raise ValidationError(
-            self.error_messages["ambiguous"],
-            code="ambiguous",
-            params={"text": text, "suggestions": suggestions},
+        return resolve_or_raise(text, self.error_messages)
+
+
+def resolve_or_raise(text: str, messages: dict) -> Appellation:
+    appellation, matches = resolve_text(text)
+    if appellation is not None:
+        return appellation
+    if not matches:
+        raise ValidationError(messages["not_found"], code="not_found", params={"text": text})
+    suggestions = ", ".join(f"« {m.entry.label} » ({m.entry.rome_code})" for m in matches[:3])
+    raise ValidationError(
+        messages["ambiguous"], code="ambiguous", params={"text": text, "suggestions": suggestions}
+    )
+
+
+class AppellationMultipleAutocomplete(forms.MultiWidget):
+    """`slots` appellation autocompletes side by side; the first is labelled by the field, the others here."""
+
+    template_name = "rome/widgets/appellation_multiple.html"
+
+    def __init__(self, slots: int = 3, attrs=None):
+        super().__init__([AppellationAutocomplete() for _ in range(slots)], attrs)
+
+    def decompress(self, value):
+        values = [v.pk if isinstance(v, Appellation) else v for v in (value or [])]
+        return (values + [None] * len(self.widgets))[: len(self.widgets)]
+
+    def get_context(self, name, value, attrs):
+        return super().get_context(name, self.decompress(value), attrs)
+
+    def value_from_datadict(self, data, files, name):
+        return [w.value_from_datadict(data, files, f"{name}_{i}") for i, w in enumerate(self.widgets)]
+
+    def value_omitted_from_data(self, data, files, name):
+        return all(
+            f"{name}_{i}" not in data and f"{name}_{i}_text" not in data for i in range(len(self.widgets))
         )
+
+    def typed_texts(self) -> list[str]:
+        return [w.typed_text().strip() for w in self.widgets]
+
+
+class AppellationMultipleField(forms.ModelMultipleChoiceField):
+    """Several appellations, each chosen in the autocomplete or typed; cleans to a list, in the order given."""
+
+    default_error_messages = {
+        **AppellationField.default_error_messages,
+        "required": "Indiquez au moins un métier.",
+    }
+
+    def __init__(self, *, slots: int = 3, **kwargs):
+        kwargs.setdefault("queryset", Appellation.objects.select_related("fiche"))
+        kwargs.setdefault("widget", AppellationMultipleAutocomplete(slots=slots))
+        kwargs.setdefault("help_text", "Tapez quelques lettres puis choisissez un métier dans la liste.")
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        codes = list(value or [])
+        texts = self.widget.typed_texts() if hasattr(self.widget, "typed_texts") else []
+        chosen: list[Appellation] = []
+        errors: list[ValidationError] = []
+        for position, code in enumerate(codes):
+            text = texts[position] if position < len(texts) else ""
+            try:
+                if code not in self.empty_values:
+                    appellation = self.queryset.filter(pk=int(code)).first() if str(code).isdigit() else None
+                    if appellation is None:
+                        raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+                elif text:
+                    appellation = resolve_or_raise(text, self.error_messages)
+                else:
+                    continue
+            except ValidationError as error:
+                errors.append(error)
+                continue
+            if appellation not in chosen:
+                chosen.append(appellation)
+        if errors:
+            raise ValidationError(errors)
+        if not chosen and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return chosen

@@ -1,7 +1,7 @@
 import pytest
 from dsfr.forms import DsfrBaseForm
 
-from rome.widgets import AppellationField
+from rome.widgets import AppellationField, AppellationMultipleField
 
 pytestmark = pytest.mark.usefixtures("small_rome")
 
@@ -62,3 +62,30 @@ def test_required_and_optional():
     assert "appellation" in JobForm(data={"appellation": "", "appellation_text": ""}).errors
     form = OptionalJobForm(data={"appellation": "", "appellation_text": ""})
     assert form.is_valid() and form.cleaned_data["appellation"] is None
+
+
+class TargetsForm(DsfrBaseForm):
+    appellations = AppellationMultipleField(label="Métiers recherchés", slots=3)
+
+
+def test_multiple_field_renders_one_labelled_autocomplete_per_slot():
+    html = str(TargetsForm(initial={"appellations": [10891]})["appellations"])
+    assert html.count('role="combobox"') == 3
+    assert 'name="appellations_0"' in html and 'name="appellations_2_text"' in html
+    assert 'for="id_appellations_1"' in html and "Autre métier (2)" in html
+    assert 'value="Aide-soignant / Aide-soignante"' in html
+
+
+def test_multiple_field_mixes_chosen_codes_and_typed_texts_in_order():
+    data = {"appellations_0": "14156", "appellations_1": "", "appellations_1_text": "aide soignante"}
+    form = TargetsForm(data=data)
+    assert form.is_valid(), form.errors
+    assert [a.code_ogr for a in form.cleaned_data["appellations"]] == [14156, 10891]
+
+
+def test_multiple_field_reports_each_unresolved_text_and_requires_one():
+    form = TargetsForm(data={"appellations_0_text": "zzzzqqq", "appellations_1": "1"})
+    assert not form.is_valid()
+    messages = form.errors["appellations"]
+    assert any("Aucun métier du ROME" in m for m in messages) and any("n'existe pas" in m for m in messages)
+    assert TargetsForm(data={"appellations_0": ""}).errors["appellations"] == ["Indiquez au moins un métier."]
