@@ -34,7 +34,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=live_server.url, locale="fr-FR", viewport={"width": 1280, "height": 900}
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
@@ -74,3 +76,19 @@ def reference_data(django_db_setup, django_db_blocker):
 def _fast_password_hashing(settings):
     """PBKDF2's deliberate slowness costs seconds per test user; tests do not need it."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server", "page"} & set(item.fixturenames))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the tests that use the real reference data after the other database tests, and transactional tests
+    last: `reference_data` commits the real files into the test database once, so a test built on a few
+    factory-made communes or fiches must not run after it, and a transactional test's flush must not come
+    before a test that needs it. (The sort is stable, so pytest-django's own order is kept otherwise.)"""
+    items.sort(key=lambda item: (_is_transactional(item), "reference_data" in item.fixturenames))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Min
 from django.utils import timezone
 
 from accounts.models import User
@@ -42,7 +42,11 @@ def _cached(name: str, version, build):
 
 
 def occupation_graph() -> OccupationGraph:
-    version = (Fiche.objects.count(), Mobility.objects.count(), FicheSkill.objects.count())
+    version = (
+        tuple(Fiche.objects.aggregate(count=Count("code"), first=Min("code"), last=Max("code")).values()),
+        Mobility.objects.count(),
+        FicheSkill.objects.count(),
+    )
 
     def build():
         fiches = list(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Min, Sum
 
 from reach.models import TransitFeed, TransitTime
 from reach.travel import CONTEXT_ORDER, MODE_LABELS, Mode, TravelModel, classify_context
@@ -16,9 +16,16 @@ _cache: dict[str, object] = {}
 
 
 def _version() -> tuple:
-    communes = Commune.objects.aggregate(count=Count("code"))["count"]
+    """Changes whenever the communes or the imported timetables change (a cheap aggregate query)."""
+    communes = Commune.objects.aggregate(
+        count=Count("code"),
+        first=Min("code"),
+        last=Max("code"),
+        latitudes=Sum("latitude"),
+        people=Sum("population"),
+    )
     feeds = TransitFeed.objects.aggregate(count=Count("id"), latest=Max("imported_at"))
-    return communes, feeds["count"], feeds["latest"]
+    return tuple(communes.values()) + tuple(feeds.values())
 
 
 def travel_model() -> TravelModel:
