@@ -60,8 +60,9 @@ def communes_within(
     return found
 
 
-def nearest_communes(*, commune: Commune, radius_km: float = 15.0, limit: int = 10) -> list[Commune]:
-    """The communes closest to `commune` (itself excluded), within `radius_km`, nearest first."""
+def nearest_communes(*, commune: Commune, radius_km: float = 15.0, limit: int | None = 10) -> list[Commune]:
+    """The communes closest to `commune` (itself excluded), within `radius_km`, nearest first (all of them
+    when `limit` is None)."""
     if commune.latitude is None or commune.longitude is None:
         return []
     around = communes_within(
@@ -70,7 +71,7 @@ def nearest_communes(*, commune: Commune, radius_km: float = 15.0, limit: int = 
         radius_km=radius_km,
         queryset=Commune.objects.exclude(pk=commune.pk),
     )
-    return around[:limit]
+    return around if limit is None else around[:limit]
 
 
 def search_communes(

@@ -8,12 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from territories import selectors
-from territories.forms import CommuneSearchForm
+from territories.forms import CommuneSearchForm, RadiusForm
 from territories.models import Bassin, Commune, Departement, Epci, Region, ZoneEmploi
 
 PER_PAGE = 25
-NEARBY_RADIUS_KM = 15.0
-NEARBY_COUNT = 10
+NEARBY_LISTED = 100
 
 
 def _index_link() -> dict:
@@ -90,6 +89,13 @@ def commune(request, code: str):
     commune = get_object_or_404(
         Commune.objects.select_related("departement", "region", "epci", "zone_emploi", "bassin"), pk=code
     )
+    radius_form = RadiusForm(request.GET if "rayon" in request.GET else None)
+    radius_km = (
+        radius_form.cleaned_data["rayon"]
+        if radius_form.is_valid()
+        else RadiusForm.base_fields["rayon"].initial
+    )
+    nearby = selectors.nearest_communes(commune=commune, radius_km=radius_km, limit=None)
     return render(
         request,
         "territories/commune.html",
@@ -100,10 +106,11 @@ def commune(request, code: str):
                 {"url": commune.departement.get_absolute_url(), "title": str(commune.departement)},
             ],
             "commune": commune,
-            "nearby": selectors.nearest_communes(
-                commune=commune, radius_km=NEARBY_RADIUS_KM, limit=NEARBY_COUNT
-            ),
-            "nearby_radius_km": NEARBY_RADIUS_KM,
+            "radius_form": radius_form if radius_form.is_bound else RadiusForm(initial={"rayon": radius_km}),
+            "radius_km": radius_km,
+            "nearby": nearby[:NEARBY_LISTED],
+            "nearby_count": len(nearby),
+            "nearby_population": sum(c.population or 0 for c in nearby),
             "aliases": commune.aliases.order_by("code"),
         },
     )

@@ -96,7 +96,20 @@ def test_commune_page(client, fixture_territory, django_assert_max_num_queries):
         'href="/territoires/communes/96002/">Dreuil-lès-Villecentre (96)</a></td><td class="fr-cell--right">4,'
         in html
     )
-    assert "Saint-Essai" not in html  # about 18 km away: beyond the 15 km of the list
+    assert "Saint-Essai" not in html  # about 18 km away: beyond the default 15 km
+    assert "1 commune à moins de 15 km de Villecentre" in html
+
+
+def test_commune_page_radius_can_be_widened(client, fixture_territory):
+    html = client.get("/territoires/communes/96001/", {"rayon": "20"}).content.decode().replace("\xa0", " ")
+    assert (
+        "2 communes à moins de 20 km de Villecentre, à vol d'oiseau, totalisant 2 040 habitants" in html
+    )
+    assert "Saint-Essai (96)" in html
+    assert '<option value="20" selected>20 km</option>' in html
+    # A radius outside the choices falls back to the default and says what is wrong.
+    invalid = client.get("/territoires/communes/96001/", {"rayon": "500"}).content.decode()
+    assert "à moins de 15 km" in invalid and "fr-select-group--error" in invalid
 
 
 def test_commune_page_of_an_attached_code_redirects(client, fixture_territory):
