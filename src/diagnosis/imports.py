@@ -98,10 +98,14 @@ def sync_bmo(report: SyncReport, *, path: Path, quiet: bool = True) -> None:
     for values in rows.values():
         values["dataset_id"] = source.pk
     upsert(HiringProjects, rows, key="key", report=report, delete_missing=True)
-    existing_2021 = {code: label for code, (label, _family) in labels.items()}
-    _upsert_fap2021(
-        existing_2021, families={code: family for code, (_label, family) in labels.items()}, report=report
+    # The DARES nomenclature (sync_labour_fap) names FAP 2021 codes; the survey's own labels only fill the gaps,
+    # so the two imports never rewrite each other's labels.
+    known = set(
+        FapOccupation.objects.filter(version=FapOccupation.Version.FAP2021).values_list("code", flat=True)
     )
+    missing = {code: label for code, (label, _family) in labels.items() if code not in known}
+    if missing:
+        _upsert_fap2021(missing, families={code: labels[code][1] for code in missing}, report=report)
     report.notes.append(f"{len(rows)} cellules métier × bassin, {len(labels)} métiers BMO")
 
 
