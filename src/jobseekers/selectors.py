@@ -147,17 +147,29 @@ def _cumulation_conflict(aid: Aid, other: Aid) -> bool:
     return other.pk in (aid.non_cumulable_with or []) or aid.pk in (other.non_cumulable_with or [])
 
 
+def open_requests(record: JobSeeker) -> list[AidRequest]:
+    """The person's requests that count for ceilings and cumulation (to send, sent, granted, paid)."""
+    return list(
+        record.aid_requests.filter(status__in=OPEN_STATUSES).select_related("aid").order_by("created_at")
+    )
+
+
 def aid_warnings(
-    *, record: JobSeeker, aid: Aid, amount: Decimal | None = None, on: date | None = None, exclude_pk=None
+    *,
+    record: JobSeeker,
+    aid: Aid,
+    amount: Decimal | None = None,
+    on: date | None = None,
+    exclude_pk=None,
+    requests: list[AidRequest] | None = None,
 ) -> list[str]:
     """What an advisor must know before asking for `aid` (of `amount`) for the person: a one-off aid already
     granted, a yearly ceiling reached or exceeded, an aid it does not combine with granted or in progress the
-    same year. Warnings, not refusals: the instructing body decides."""
+    same year. Warnings, not refusals: the instructing body decides. Pass `requests` (`open_requests(record)`)
+    to save the query when asking for many aids."""
     year = (on or timezone.localdate()).year
     warnings = []
-    others = record.aid_requests.filter(status__in=OPEN_STATUSES).select_related("aid").order_by("created_at")
-    if exclude_pk is not None:
-        others = others.exclude(pk=exclude_pk)
+    others = [r for r in (open_requests(record) if requests is None else requests) if r.pk != exclude_pk]
     same_aid_granted = [r for r in others if r.aid_id == aid.pk and r.is_granted]
     if aid.periodicity == Periodicity.ONE_OFF and same_aid_granted:
         first = same_aid_granted[0]

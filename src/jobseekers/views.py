@@ -407,6 +407,7 @@ def need_detail(request, pk: int, need_pk: int):
     aids = Aid.objects.in_bulk([result["id"] for result in need.results])
     groups = {"eligible": [], "undetermined": [], "not_eligible": []}
     requested = set(record.aid_requests.filter(need=need).values_list("aid_id", flat=True))
+    open_requests = selectors.open_requests(record)
     for result in need.results:
         aid = aids.get(result["id"])
         if aid is None:
@@ -418,7 +419,9 @@ def need_detail(request, pk: int, need_pk: int):
                 "aid": aid,
                 "status_label": STATUS_LABELS.get(result["status"], result["status"]),
                 "alternatives": [aids[a].label for a in result.get("alternatives", []) if a in aids],
-                "warnings": selectors.aid_warnings(record=record, aid=aid, amount=amount)
+                "warnings": selectors.aid_warnings(
+                    record=record, aid=aid, amount=amount, requests=open_requests
+                )
                 if result["status"] != "not_eligible"
                 else [],
                 "requested": aid.pk in requested,
