@@ -1,9 +1,8 @@
 import pytest
 from django.urls import reverse
 
-pytestmark = pytest.mark.usefixtures("small_rome")
 
-
+@pytest.mark.usefixtures("small_rome")
 def test_index_lists_domains_with_counts_and_the_search_form(client):
     response = client.get(reverse("rome:index"))
     assert response.status_code == 200
@@ -14,10 +13,12 @@ def test_index_lists_domains_with_counts_and_the_search_form(client):
     assert "ROME 4.0 version 60 - 25M09 (extrait de test)" in html
 
 
+@pytest.mark.usefixtures("small_rome")
 def test_menu_offers_the_rome_to_anonymous_visitors(client):
     assert 'href="/metiers/"' in client.get(reverse("core:home")).content.decode()
 
 
+@pytest.mark.usefixtures("small_rome")
 def test_search_lists_appellations_and_fiches(client):
     response = client.get(reverse("rome:search"), {"q": "aide soignante"})
     assert response.status_code == 200
@@ -29,6 +30,7 @@ def test_search_lists_appellations_and_fiches(client):
     assert "la plus proche en premier" in html
 
 
+@pytest.mark.usefixtures("small_rome")
 def test_search_without_results_says_so(client):
     assert (
         "Aucune appellation ne correspond"
@@ -36,6 +38,7 @@ def test_search_without_results_says_so(client):
     )
 
 
+@pytest.mark.usefixtures("small_rome")
 def test_search_with_a_chosen_appellation_or_a_code_opens_the_fiche(client):
     response = client.get(
         reverse("rome:search"), {"appellation": "14156", "appellation_text": "Développeur / Développeuse web"}
@@ -47,11 +50,13 @@ def test_search_with_a_chosen_appellation_or_a_code_opens_the_fiche(client):
     )
 
 
+@pytest.mark.usefixtures("small_rome")
 def test_search_typed_text_without_javascript_shows_results(client):
     response = client.get(reverse("rome:search"), {"appellation": "", "appellation_text": "developpeur web"})
     assert response.status_code == 200 and "Développeur / Développeuse web" in response.content.decode()
 
 
+@pytest.mark.usefixtures("small_rome")
 def test_domaine_page(client):
     response = client.get(reverse("rome:domaine", args=["m18"]))
     html = response.content.decode()
@@ -63,6 +68,7 @@ def test_domaine_page(client):
     assert client.get(reverse("rome:domaine", args=["Z99"])).status_code == 404
 
 
+@pytest.mark.usefixtures("small_rome")
 def test_fiche_page_shows_everything(client):
     response = client.get(reverse("rome:fiche", args=["J1501"]))
     assert response.status_code == 200
@@ -80,3 +86,9 @@ def test_fiche_page_shows_everything(client):
         "Depuis d'autres métiers" in web and 'href="/metiers/fiches/M1805/">M1805</a>' in web
     )  # v3 parent link
     assert client.get(reverse("rome:fiche", args=["Z9999"])).status_code == 404
+
+
+@pytest.mark.usefixtures("empty_rome")
+def test_pages_and_api_say_when_the_rome_is_not_loaded(client):
+    assert "Le ROME n'est pas encore chargé" in client.get(reverse("rome:index")).content.decode()
+    assert client.get("/api/v1/rome/appellations", {"q": "cariste"}).json() == {"items": [], "count": 0}
