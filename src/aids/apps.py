@@ -23,4 +23,6 @@ def _serving() -> bool:
     import os
     import sys
 
-    return os.environ.get("RUN_MAIN") == "true" or "gunicorn" in os.path.basename(sys.argv[0])
+    if "gunicorn" in os.path.basename(sys.argv[0]):
+        return True
+    return "runserver" in sys.argv and (os.environ.get("RUN_MAIN") == "true" or "--noreload" in sys.argv)

@@ -144,7 +144,7 @@ def results_for(columns: list[AidColumns], index: int, cohort: Cohort) -> list[A
                 amount_max=None if col.aid.amount_max is None else float(col.aid.amount_max),
                 periodicity=col.aid.periodicity,
                 reasons=reasons,
-                missing=missing,
+                missing=missing if status == UNDETERMINED else [],
                 alternatives=sorted(conflicts[col.aid.id] & open_ids) if status != NOT_ELIGIBLE else [],
             )
         )
