@@ -311,6 +311,7 @@ def _meetings(regional: Committee, today) -> list[str]:
             text="Ouverture de places de formation sur les métiers en tension du diagnostic.",
         )
         services.record_vote(motion=motion, choices={m.pk: "for" for m in voters})
+        Motion.objects.filter(pk=motion.pk).update(decided_at=held.starts_at + timedelta(hours=1))
         FollowUpAction.objects.create(
             motion=motion,
             title="Publier la carte des places ouvertes (exemple)",
