@@ -117,9 +117,12 @@ def region_map(
         return margin + (lon * cos - min_x) * scale, margin + (max_y - lat) * scale
 
     body = []
-    for lat, lon in background:
-        x, y = project(lat, lon)
-        body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="1" fill="#cecece"/>')
+    dots = {(round(x), round(y)) for x, y in (project(lat, lon) for lat, lon in background)}  # one per pixel
+    body.append(
+        '<path fill="none" stroke="#cecece" stroke-width="2" stroke-linecap="round" d="'
+        + "".join(f"M{x} {y}h0" for x, y in sorted(dots))
+        + '"/>'
+    )
     for point in points:
         x, y = project(point.latitude, point.longitude)
         klass = point.klass

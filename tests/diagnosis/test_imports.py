@@ -163,3 +163,12 @@ def test_rome_fap_tables_and_bridge(tmp_path):
     bridge = dict(FapOccupation.objects.filter(version="2021").values_list("code", "equivalent_2009"))
     # the 87-level group "V0Z" is never a bridge target; an occupation without a close label stays unbridged
     assert bridge == {"V0X60": "V0Z60", "V1X80": "V1Z80", "V5X82": ""}
+
+
+def test_fap_and_bmo_imports_do_not_rewrite_each_other(tmp_path):
+    test_rome_fap_tables_and_bridge(tmp_path)
+    path = write(tmp_path / "bmo.csv", BMO_HEADER + BMO_ROWS)
+    run_sync(lambda r: imports.sync_bmo(r, path=path), write=True)
+    assert FapOccupation.objects.get(key="2021:V0X60").equivalent_2009 == "V0Z60"
+    assert not run_sync(lambda r: imports.sync_rome_fap(r, data_dir=tmp_path), write=True).changed
+    assert not run_sync(lambda r: imports.sync_bmo(r, path=path), write=True).changed
