@@ -284,7 +284,7 @@ class _Space:
         self.matrix = sparse.csr_matrix(matrix.multiply(1.0 / norms[:, None]))
         self.by_feature = self.matrix.tocsc()
 
-    def query(self, weighted: dict[str, float]) -> tuple[np.ndarray, dict[int, float]]:
+    def query(self, weighted: dict[str, float]) -> np.ndarray:
         """Cosine similarity of every document with the query ({feature: weight})."""
         vector = {
             self.vocabulary[f]: w * self.idf[self.vocabulary[f]]
@@ -296,7 +296,7 @@ class _Space:
         for j, value in vector.items():
             start, end = self.by_feature.indptr[j], self.by_feature.indptr[j + 1]
             scores[self.by_feature.indices[start:end]] += self.by_feature.data[start:end] * (value / norm)
-        return scores, vector
+        return scores
 
 
 class AppellationIndex:
@@ -306,7 +306,6 @@ class AppellationIndex:
 
     def __init__(self, entries: Iterable[Entry], fiche_texts: dict[str, str] | None = None):
         self.entries = sorted(entries, key=lambda e: e.code_ogr)
-        self.by_code = {e.code_ogr: i for i, e in enumerate(self.entries)}
         fiche_texts = fiche_texts or {}
         self.folded = [" ".join(words(e.label)) for e in self.entries]
         label_stems = [[stem(w) for w in words(f"{e.label} {e.short_label}")] for e in self.entries]
@@ -387,8 +386,8 @@ class AppellationIndex:
         weighted, normalised = self.analyse(query, prefix=prefix)
         if not weighted:
             return []
-        label_scores, _ = self.labels.query(weighted)
-        fiche_scores, _ = self.fiches.query(weighted)
+        label_scores = self.labels.query(weighted)
+        fiche_scores = self.fiches.query(weighted)
         candidates = np.flatnonzero(label_scores > 0)
         if len(candidates) > self.CANDIDATES:
             candidates = candidates[
