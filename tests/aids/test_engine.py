@@ -104,3 +104,23 @@ def test_person_with_nothing_known_gets_questions_not_errors(aids):
     assert {r.status for r in results} <= {"undetermined", "not_eligible"}
     asked = {q.field for r in results for q in r.missing}
     assert {"person.residence_commune", "person.status", "need.kind"} <= asked
+
+
+def test_a_job_offer_of_the_pool_gives_the_place_contract_and_hours(aids):
+    from offers.models import Offer
+    from tests.factories import CommuneFactory
+
+    place = CommuneFactory(
+        code="80001", name="Abbeville", latitude=HOME.latitude + 0.4, longitude=HOME.longitude
+    )
+    offer = Offer.objects.create(
+        title="Aide-soignant", commune=place, contract_type="CDD", contract_duration_months=4, weekly_hours=30
+    )
+    situation = Situation(
+        person=job_seeker(children_ages=[3]),
+        need=Need(kind="job_start", offer_id=str(offer.pk), start_date=ON),
+        evaluation_date=ON,
+    )
+    results = {r.aid_id: r for r in evaluate(situation=situation, aids=aids)}
+    assert results["france-travail-aide-mobilite"].status == "eligible"  # 4-month CDD, 2 × 58 km
+    assert results["france-travail-aide-garde-enfants"].amount == 416  # 30 hours a week
