@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from core.text import fold
 
-DESCRIPTION_CHARS = 1500  # enough to find an offer by its main words, small enough to keep the index light
+DESCRIPTION_CHARS = 1000  # enough to find an offer by its main words, small enough to keep the index light
 
 _SUFFIXES = [  # applied once, longest first, after the plural
     ("trices", "teur"),
@@ -71,7 +71,7 @@ def terms(text: str) -> list[str]:
 
 
 def search_text(*parts: str) -> str:
-    return " ".join(" ".join(terms(part)) for part in parts if part)
+    return " ".join(terms(" ".join(part for part in parts if part)))
 
 
 def offer_search_text(
