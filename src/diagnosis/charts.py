@@ -19,6 +19,8 @@ CLASS_TEXT = {1: "#161616", 2: "#161616", 3: "#161616", 4: "#ffffff", 5: "#fffff
 def fr_number(value: float | None, digits: int = 0) -> str:
     if value is None:
         return "n.s."
+    if round(value, digits) == 0:
+        value = 0.0  # no "-0,00"
     text = f"{value:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
     return text
 
@@ -63,18 +65,25 @@ def bar_chart(
     return _svg(width, height, title, desc, body, ident)
 
 
-def time_series(points: Sequence[tuple[str, float]], *, title: str, ident: str) -> SafeString:
-    """A line over periods (labels on the x axis), each point labelled with its value."""
+def time_series(
+    points: Sequence[tuple[str, float]], *, title: str, ident: str, digits: int = 0
+) -> SafeString:
+    """A line over periods (labels on the x axis), each point labelled with its value; negative values (z-scores)
+    are drawn below a zero line."""
     width, height, left, bottom, top_margin = 720, 240, 50, 40, 20
     plot_w, plot_h = width - left - 20, height - bottom - top_margin
-    top = max((v for _p, v in points), default=0) or 1
+    values = [v for _p, v in points]
+    low, high = min([0.0, *values]), max([0.0, *values])
+    span = (high - low) or 1
     step = plot_w / max(1, len(points) - 1)
-    coords = [
-        (left + i * step, top_margin + plot_h - plot_h * value / top) for i, (_p, value) in enumerate(points)
-    ]
+
+    def y_of(value: float) -> float:
+        return top_margin + plot_h * (high - value) / span
+
+    coords = [(left + i * step, y_of(value)) for i, (_p, value) in enumerate(points)]
+    zero = y_of(0.0)
     body = [
-        f'<line x1="{left}" y1="{top_margin + plot_h}" x2="{left + plot_w}" y2="{top_margin + plot_h}" '
-        'stroke="#666" />',
+        f'<line x1="{left}" y1="{zero:.1f}" x2="{left + plot_w}" y2="{zero:.1f}" stroke="#666" />',
         f'<line x1="{left}" y1="{top_margin}" x2="{left}" y2="{top_margin + plot_h}" stroke="#666" />',
     ]
     if len(coords) > 1:
@@ -84,14 +93,14 @@ def time_series(points: Sequence[tuple[str, float]], *, title: str, ident: str) 
     for i, ((period, value), (x, y)) in enumerate(zip(points, coords, strict=True)):
         body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{BAR_COLOUR}"/>')
         body.append(
-            f'<text x="{x:.1f}" y="{y - 7:.1f}" text-anchor="middle" font-size="11">{fr_number(value)}</text>'
+            f'<text x="{x:.1f}" y="{y - 7:.1f}" text-anchor="middle" font-size="11">{fr_number(value, digits)}</text>'
         )
         if i % every == 0:
             body.append(
                 f'<text x="{x:.1f}" y="{height - bottom + 18}" text-anchor="middle" font-size="11">'
                 f"{escape(period)}</text>"
             )
-    desc = "; ".join(f"{period} : {fr_number(value)}" for period, value in points)
+    desc = "; ".join(f"{period} : {fr_number(value, digits)}" for period, value in points)
     return _svg(width, height, title, desc, body, ident)
 
 

@@ -19,6 +19,7 @@ from diagnosis.models import (
     RomeFapLink,
     TensionFigure,
     TensionListEntry,
+    TensionSeries,
 )
 from diagnosis.sources import labour
 from territories.models import Commune, CommuneAlias, Region
@@ -66,6 +67,16 @@ DATASETS = {
         "url": "https://www.legifrance.gouv.fr/jorf/id/JORFTEXT000049226519",
         "file_name": "labour_market/metiers_en_tension_mars_2024.csv",
         "note": "Familles professionnelles FAP 2009.",
+    },
+    "dares-tensions": {
+        "title": "Indicateur de tension par métier (FAP 2009), série nationale",
+        "producer": "DARES / Pôle emploi",
+        "vintage": "2011-2019",
+        "reference_date": dt.date(2019, 12, 31),
+        "licence": ETALAB,
+        "url": "https://github.com/StatDares/PortraitStatMetiers",
+        "file_name": "labour_market/dares/inputs/tensions/evol_tensions.csv",
+        "note": "Écart à la moyenne en écarts types (z-score), France entière ; données antérieures à la crise sanitaire.",
     },
     "rome-fap-dares": {
         "title": "Correspondance ROME v3 ↔ FAP 2009",
@@ -240,3 +251,13 @@ def sync_tension_list(report: SyncReport, *, path: Path) -> None:
     for values in rows.values():
         values["dataset_id"] = source.pk
     upsert(TensionListEntry, rows, key="key", report=report, delete_missing=True)
+
+
+def sync_dares_series(report: SyncReport, *, path: Path) -> None:
+    rows = labour.read_dares_series(path, report=report)
+    if not rows:
+        raise SourceError("aucune ligne valide", path=path)
+    source = dataset("dares-tensions", report=report, row_count=len(rows))
+    for values in rows.values():
+        values["dataset_id"] = source.pk
+    upsert(TensionSeries, rows, key="key", report=report, delete_missing=True)

@@ -161,6 +161,24 @@ class TensionListEntry(models.Model):
         return self.key
 
 
+class TensionSeries(models.Model):
+    """DARES national tension indicator (z-score) of one FAP-2009 family for one year (2011-2019)."""
+
+    key = models.CharField(max_length=20, unique=True)  # "A0Z40:2019"
+    dataset = models.ForeignKey(Dataset, on_delete=models.CASCADE, related_name="tension_series")
+    fap_code = models.CharField("code FAP", max_length=6, db_index=True)
+    year = models.PositiveSmallIntegerField("année")
+    zscore = models.FloatField("tension (écart à la moyenne, en écarts types)")
+
+    class Meta:
+        verbose_name = "série de tension DARES"
+        verbose_name_plural = "séries de tension DARES"
+        ordering = ["fap_code", "year"]
+
+    def __str__(self):
+        return self.key
+
+
 class OccupationKind(models.TextChoices):
     ROME3 = "rome3", "ROME v3"
     FAP2009 = "fap2009", "FAP 2009"

@@ -5,5 +5,6 @@ SYNC_COMMANDS = [
     "sync_labour_tension",
     "sync_labour_offers",
     "sync_labour_tension_list",
+    "sync_labour_dares",
     "sync_diagnosis_indicators",
 ]

@@ -9,7 +9,16 @@ from django.conf import settings
 from django.db.models import Sum
 from django.http import Http404
 
-from diagnosis.models import Dataset, HiringProjects, Indicator, OccupationKind, TerritoryKind
+from diagnosis.models import (
+    Dataset,
+    FapOccupation,
+    HiringProjects,
+    Indicator,
+    OccupationKind,
+    RomeFapLink,
+    TensionSeries,
+    TerritoryKind,
+)
 from territories.models import Bassin, Commune, Departement, Region
 
 PAGE_TERRITORY_KINDS = (TerritoryKind.REGION, TerritoryKind.DEPARTEMENT, TerritoryKind.BASSIN)
@@ -210,3 +219,19 @@ def map_points(*, occupation_kind: str | None = None, occupation_code: str | Non
             klass = min(5, max(1, int(rank * 5 + 0.9999)))
         points.append(MapPoint(code, label, lat, lon, value, klass))
     return points
+
+
+def dares_series(rome3: str) -> dict[str, tuple[str, list[tuple[int, float]]]]:
+    """National DARES tension series of the FAP-2009 families of a ROME v3 code: {fap: (label, [(year, z)])}."""
+    faps = sorted(
+        code
+        for code in RomeFapLink.objects.filter(rome_code=rome3).values_list("fap_code", flat=True)
+        if len(code) == 5
+    )
+    labels = dict(FapOccupation.objects.filter(version="2009", code__in=faps).values_list("code", "label"))
+    series: dict[str, tuple[str, list[tuple[int, float]]]] = {}
+    for fap, year, zscore in TensionSeries.objects.filter(fap_code__in=faps).values_list(
+        "fap_code", "year", "zscore"
+    ):
+        series.setdefault(fap, (labels.get(fap, fap), []))[1].append((year, zscore))
+    return series

@@ -228,6 +228,21 @@ def pool_table(territory: Territory, *, rome3: str | None = None) -> Table:
     )
 
 
+def trend_table(rome3: str) -> Table:
+    series = selectors.dares_series(rome3)
+    faps = sorted(series)
+    years = sorted({year for fap in faps for year, _z in series[fap][1]})
+    values = {(fap, year): z for fap in faps for year, z in series[fap][1]}
+    return Table(
+        ident="tendance",
+        title=f"Évolution nationale de la tension des familles professionnelles du métier {rome3} (DARES)",
+        columns=[Column("Année")] + [Column(f"{fap} {series[fap][0]}", "float2") for fap in faps],
+        rows=[[str(year)] + [values.get((fap, year)) for fap in faps] for year in years],
+        sources=_citations("dares-tensions", "rome-fap-dares"),
+        note="Indicateur de tension DARES exprimé en écarts types à la moyenne des métiers, France entière.",
+    )
+
+
 def all_tables(
     territory: Territory, *, occupation_kind: str = OccupationKind.ROME3, rome3: str | None = None
 ) -> dict[str, Table]:
@@ -236,4 +251,5 @@ def all_tables(
         "ecarts": gaps_table(territory),
         "recrutements": hiring_table(territory),
         "plateforme": pool_table(territory, rome3=rome3),
+        **({"tendance": trend_table(rome3)} if rome3 else {}),
     }

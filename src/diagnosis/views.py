@@ -100,10 +100,15 @@ def territory_page(request, kind: str, code: str):
         charts_by_table["plateforme"] = charts.time_series(
             [(r[0], r[1]) for r in pool.rows], title=pool.title, ident="chart-plateforme"
         )
-    sections = [
-        (built[name], charts_by_table.get(name))
-        for name in ("tension", "ecarts", "recrutements", "plateforme")
-    ]
+    trend = built.get("tendance")
+    if trend is not None and trend.rows:
+        charts_by_table["tendance"] = charts.time_series(
+            [(r[0], r[1]) for r in trend.rows if r[1] is not None],
+            title=f"{trend.title} : {trend.columns[1].label}",
+            ident="chart-tendance",
+            digits=2,
+        )
+    sections = [(table, charts_by_table.get(name)) for name, table in built.items()]
     return render(
         request,
         "diagnosis/territory.html",

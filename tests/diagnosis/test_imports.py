@@ -13,6 +13,7 @@ from diagnosis.models import (
     RomeFapLink,
     TensionFigure,
     TensionListEntry,
+    TensionSeries,
 )
 from territories.models import CommuneAlias
 from tests.factories import CommuneFactory, RegionFactory
@@ -172,3 +173,13 @@ def test_fap_and_bmo_imports_do_not_rewrite_each_other(tmp_path):
     assert FapOccupation.objects.get(key="2021:V0X60").equivalent_2009 == "V0Z60"
     assert not run_sync(lambda r: imports.sync_rome_fap(r, data_dir=tmp_path), write=True).changed
     assert not run_sync(lambda r: imports.sync_bmo(r, path=path), write=True).changed
+
+
+def test_dares_series(tmp_path):
+    path = write(
+        tmp_path / "evol.csv", "fap,Tension ,Année\nV0Z60,0.41,2019\nV0Z60,-0.2,2018\nV0Z60,abc,2017\n"
+    )
+    report = run_sync(lambda r: imports.sync_dares_series(r, path=path), write=True)
+    assert sorted(TensionSeries.objects.values_list("year", "zscore")) == [(2018, -0.2), (2019, 0.41)]
+    assert report.rejected == [f"{path}:4 [Tension ]: « abc » n'est pas un nombre"]
+    assert Dataset.objects.get(code="dares-tensions").vintage == "2011-2019"

@@ -189,3 +189,23 @@ def test_map_of_a_rome_4_fiche_reads_its_v3_parent(client, amiens, committee_mem
     client.force_login(committee_member)
     html = client.get(PAGE, {"metier": "J1599"}).content.decode()
     assert "Tension par bassin — J1501 — Soins d&#x27;hygiène, de confort du patient" in html
+
+
+def test_trend_of_an_occupation_is_charted_with_its_table_and_exported(client, amiens, committee_member):
+    from diagnosis.models import Dataset, FapOccupation, RomeFapLink, TensionSeries
+
+    source = Dataset.objects.create(
+        code="dares-tensions", title="Série", producer="DARES", vintage="2011-2019"
+    )
+    RomeFapLink.objects.create(key="J1501:V0Z60", rome_code="J1501", fap_code="V0Z60", dataset=source)
+    FapOccupation.objects.create(key="2009:V0Z60", version="2009", code="V0Z60", label="Aides-soignants")
+    for year, zscore in ((2018, -0.25), (2019, 0.4)):
+        TensionSeries.objects.create(
+            key=f"V0Z60:{year}", dataset=source, fap_code="V0Z60", year=year, zscore=zscore
+        )
+    client.force_login(committee_member)
+    html = client.get(PAGE, {"metier": "J1501"}).content.decode()
+    assert 'id="chart-tendance-title"' in html and 'id="table-tendance"' in html
+    assert "V0Z60 Aides-soignants" in html and "−0,25" not in html and "-0,25" in html
+    csv_text = client.get(PAGE + "export/tendance.csv", {"metier": "J1501"}).content.decode("utf-8-sig")
+    assert csv_text.splitlines()[:3] == ["Année;V0Z60 Aides-soignants", "2018;-0,25", "2019;0,4"]

@@ -259,3 +259,20 @@ def read_fap2021(path: Path, *, report: SyncReport) -> dict[str, tuple[str, str]
             raw.get("Intitulé FAP 22", ""),
         )
     return labels
+
+
+def read_dares_series(path: Path, *, report: SyncReport) -> dict:
+    """DARES `evol_tensions.csv`: national tension z-score by FAP (2009) and year."""
+    rows = {}
+    for line, raw in read_csv(path, required=("fap", "Tension ", "Année")):
+        fap, year = raw["fap"].strip().upper(), raw["Année"].strip()
+        try:
+            zscore = float(raw["Tension "])
+        except ValueError:
+            report.rejected.append(f"{path}:{line} [Tension ]: « {raw['Tension ']} » n'est pas un nombre")
+            continue
+        if not year.isdigit() or len(fap) not in (3, 5):
+            report.rejected.append(f"{path}:{line} [Année]: couple « {fap} / {year} » invalide")
+            continue
+        rows[f"{fap}:{year}"] = {"fap_code": fap, "year": int(year), "zscore": zscore}
+    return rows
