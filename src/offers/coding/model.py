@@ -1,0 +1,449 @@
+"""ROME 4.0 coder: TF-IDF on folded text, class centroids + nearest coded offers, calibrated by family.
+
+Text: the title (word 1-2-grams + character 2-4-grams, "H/F" noise removed) and the description (word unigrams,
+first 2,000 characters) are TF-IDF vectors normalised separately, then side by side, so title and description
+weigh the same whatever their length. Two similarity signals are added for each of the 1,584 ROME 4.0 fiches:
+- the cosine to the fiche's centroid, built from its appellations, its label, its definition and skills, and the
+  coded offers of that fiche;
+- the votes of the 10 most similar coded offers (similarity squared), which carries the way real offers are
+  written and coded.
+Scores are rolled up to the ROME family (the ROME v3 parent code, 532 families): a family's score is its best
+fiche's score, and a softmax with a temperature fitted on out-of-fold predictions turns them into calibrated
+probabilities. Candidates are the best fiche of each of the most probable families.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.model_selection import GroupKFold
+from sklearn.preprocessing import normalize
+
+from core.text import fold
+
+from .examples import OFFERS_FILE, clean_examples, read_francetravail_examples
+from .referential import RomeReferential, load_referential
+
+MODEL_VERSION = 1
+DESCRIPTION_CHARS = 2000
+NEIGHBOURS = 10
+NEIGHBOUR_POWER = 2
+NEIGHBOUR_VOTE = "sum"
+NEIGHBOUR_WEIGHT = 1.0
+APPELLATION_WEIGHT = 0.5
+# Auto-coding: the lowest confidence at which the out-of-fold predictions are still right this often.
+AUTO_CODING_PRECISION = 0.95
+CALIBRATION_FOLDS = 3
+MIN_CALIBRATION_EXAMPLES = 60
+CHUNK = 512
+CENTROID_FEATURES = 0  # keep the heaviest features of each centroid (0: all)
+NEIGHBOUR_FEATURES = 0
+CHAR_NGRAMS = (2, 4)
+CHAR_MAX_DF = 1.0
+DESCRIPTION_MAX_DF = 0.5
+_TITLE_NOISE = frozenset({"h", "f", "x", "m", "hf", "fh"})  # "(H/F)", "F/H", "H/F/X"...
+
+
+def _fold_table() -> dict[int, str]:
+    """core.text.fold character by character, as a str.translate table (much faster on long descriptions)."""
+    table = {}
+    for codepoint in range(0x3000):
+        char = chr(codepoint)
+        folded = fold(char) if char not in "0123456789abcdefghijklmnopqrstuvwxyz" else char
+        folded = folded or " "
+        if folded != char:
+            table[codepoint] = folded
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def fast_fold(text: str) -> str:
+    return text.lower().translate(_FOLD)
+
+
+def title_words(text: str) -> list[str]:
+    """Word unigrams and bigrams of a folded title, gender marks ("H/F") and one-letter words dropped."""
+    words = [word for word in text.split() if len(word) > 1 and word not in _TITLE_NOISE]
+    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+
+
+def title_chars(text: str) -> list[str]:
+    """Character n-grams inside word boundaries, words padded with a space (as scikit-learn's char_wb)."""
+    grams = []
+    low, high = CHAR_NGRAMS
+    for word in text.split():
+        if len(word) < 2 or word in _TITLE_NOISE:
+            continue
+        padded = f" {word} "
+        for n in range(low, high + 1):
+            grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return grams
+
+
+def description_words(text: str) -> list[str]:
+    return text.split()
+
+
+def item_texts(item: dict) -> tuple[str, str]:
+    """Folded (title, description) of an item; an appellation label joins the title, skills the description."""
+    title = item.get("title")
+    if title is None:
+        title = item.get("intitule")
+    appellation = item.get("appellation") or item.get("appellation_label") or ""
+    skills = item.get("skills") or ()
+    description = str(item.get("description") or "")[:DESCRIPTION_CHARS]
+    if skills:
+        description = " ".join(str(skill) for skill in skills) + " " + description
+    return fast_fold(f"{title or ''} {appellation}"), fast_fold(description)
+
+
+def _vectorizer(analyzer, **options) -> TfidfVectorizer:
+    return TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, dtype=np.float32, **options)
+
+
+@dataclass(slots=True)
+class RomeCoder:
+    codes: list[str]  # ROME 4.0 codes, grouped by family
+    labels: dict[str, str]
+    parents: dict[str, str]
+    family_starts: np.ndarray  # index in `codes` where each family starts
+    title_words: TfidfVectorizer
+    title_chars: TfidfVectorizer
+    description_words: TfidfVectorizer
+    centroids: sp.csr_matrix  # features x codes (transposed: the product with a feature row is cheap)
+    neighbours: sp.csr_matrix  # features x coded examples
+    neighbour_codes: np.ndarray  # index in `codes` of each coded example
+    idf: np.ndarray  # the three vectorizers' idf, end to end
+    appellation_vectors: sp.csr_matrix  # features x appellations and fiche labels, grouped by fiche
+    appellation_starts: np.ndarray  # index of each fiche's first appellation
+    title_features: int  # the title blocks come first in the feature space
+    temperature: float = 0.05
+    threshold: float = 0.8  # auto-coding threshold on the confidence
+    info: dict = field(default_factory=dict)
+
+    # -- features -------------------------------------------------------------------------------------------
+    def vectorize(self, titles: Sequence[str], descriptions: Sequence[str]) -> sp.csr_matrix:
+        """Folded texts -> one L2-normalised TF-IDF row per text: title words, title characters and description
+        words are normalised block by block, the two title blocks share the title's half."""
+        blocks = (
+            (self.title_words, title_words, titles),
+            (self.title_chars, title_chars, titles),
+            (self.description_words, description_words, descriptions),
+        )
+        columns, rows, block_ids = [], [], []
+        offset = 0
+        for block, (vectorizer, analyzer, texts) in enumerate(blocks):
+            vocabulary = vectorizer.vocabulary_
+            for row, text in enumerate(texts):
+                ids = [offset + i for i in map(vocabulary.get, analyzer(text)) if i is not None]
+                columns.extend(ids)
+                rows.extend([row] * len(ids))
+            block_ids.append(np.full(len(vocabulary), block, dtype=np.int8))
+            offset += len(vocabulary)
+        count = len(titles)
+        matrix = sp.csr_matrix(
+            (
+                np.ones(len(columns), dtype=np.float32),
+                (np.array(rows, dtype=np.int64), np.array(columns, dtype=np.int64)),
+            ),
+            shape=(count, offset),
+        )
+        matrix.sum_duplicates()
+        matrix.data = (np.log(matrix.data) + 1) * self.idf[matrix.indices]
+        row_of = np.repeat(np.arange(count), np.diff(matrix.indptr))
+        block_of = np.concatenate(block_ids)[matrix.indices]
+        squares = np.bincount(row_of * 3 + block_of, weights=matrix.data**2, minlength=count * 3).reshape(
+            count, 3
+        )
+        present = squares > 0
+        # Block norms to 1, each title block to 1/sqrt(title blocks present), then the row to 1.
+        scale = np.zeros_like(squares)
+        scale[present] = 1 / np.sqrt(squares[present])
+        title_blocks = present[:, :2].sum(axis=1, keepdims=True)
+        scale[:, :2] /= np.sqrt(np.maximum(title_blocks, 1))
+        row_norm = np.sqrt((title_blocks > 0).ravel().astype(np.float64) + present[:, 2])
+        scale /= np.maximum(row_norm, 1e-12)[:, None]
+        matrix.data = (matrix.data * scale[row_of, block_of]).astype(np.float32)
+        return matrix
+
+    def appellation_scores(self, features: sp.csr_matrix) -> np.ndarray:
+        """Rows x fiches: cosine of the title alone to the fiche's closest appellation (or label)."""
+        squares = features.multiply(features)
+        squares.data[squares.indices >= self.title_features] = 0
+        title_norm = np.sqrt(np.asarray(squares.sum(axis=1))).ravel()
+        similarity = (features @ self.appellation_vectors).toarray()
+        similarity /= np.maximum(title_norm, 1e-12)[:, None]
+        return np.maximum.reduceat(similarity, self.appellation_starts, axis=1)
+
+    def fiche_scores(self, features: sp.csr_matrix) -> np.ndarray:
+        """Rows x fiches: centroid cosine + votes of the nearest coded examples."""
+        scores = (features @ self.centroids).toarray()
+        if APPELLATION_WEIGHT:
+            scores += APPELLATION_WEIGHT * self.appellation_scores(features)
+        count = self.neighbours.shape[1]
+        if count == 0:
+            return scores
+        k = min(NEIGHBOURS, count)
+        rows = np.arange(features.shape[0])[:, None]
+        similarity = (features @ self.neighbours).toarray()
+        nearest = (
+            np.argpartition(-similarity, k - 1, axis=1)[:, :k]
+            if k < count
+            else np.tile(np.arange(count), (len(rows), 1))
+        )
+        votes = np.zeros_like(scores)
+        weights = similarity[rows, nearest]
+        if NEIGHBOUR_VOTE == "max":
+            np.maximum.at(votes, (np.repeat(rows, k, axis=1), self.neighbour_codes[nearest]), weights)
+        else:
+            np.add.at(
+                votes, (np.repeat(rows, k, axis=1), self.neighbour_codes[nearest]), weights**NEIGHBOUR_POWER
+            )
+        scores += NEIGHBOUR_WEIGHT * votes
+        return scores
+
+    def family_probabilities(self, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(probabilities rows x families, best fiche index of each family)."""
+        family_scores = np.maximum.reduceat(scores, self.family_starts, axis=1)
+        logits = (family_scores - family_scores.max(axis=1, keepdims=True)) / self.temperature
+        probabilities = np.exp(logits)
+        probabilities /= probabilities.sum(axis=1, keepdims=True)
+        return probabilities, family_scores
+
+    # -- inference -------------------------------------------------------------------------------------------
+    def classify_texts(self, titles: Sequence[str], descriptions: Sequence[str], top_k: int = 5):
+        results = []
+        for start in range(0, len(titles), CHUNK):
+            features = self.vectorize(titles[start : start + CHUNK], descriptions[start : start + CHUNK])
+            results.extend(self._candidates(self.fiche_scores(features), top_k))
+        return results
+
+    def classify(self, items: Iterable[dict], top_k: int = 5) -> list[list[tuple[str, float]]]:
+        """For each item (`title`, `description`, optional `skills`, `appellation`): [(ROME 4.0 code, score)],
+        best first, one code per ROME family; the score is the calibrated probability that the family is right."""
+        titles, descriptions = [], []
+        for item in items:
+            title, description = item_texts(item)
+            titles.append(title)
+            descriptions.append(description)
+        return self.classify_texts(titles, descriptions, top_k)
+
+    def _candidates(self, scores: np.ndarray, top_k: int) -> list[list[tuple[str, float]]]:
+        probabilities, _ = self.family_probabilities(scores)
+        top_k = min(top_k, probabilities.shape[1])
+        families = np.argsort(-probabilities, axis=1, kind="stable")[:, :top_k]
+        ends = np.append(self.family_starts[1:], len(self.codes))
+        results = []
+        for row, row_families in enumerate(families):
+            candidates = []
+            for family in row_families:
+                start, end = self.family_starts[family], ends[family]
+                best = start + int(np.argmax(scores[row, start:end]))
+                candidates.append((self.codes[best], round(float(probabilities[row, family]), 4)))
+            results.append(candidates)
+        return results
+
+    def family(self, code: str) -> str:
+        return self.parents.get(code, code)
+
+    # -- persistence -----------------------------------------------------------------------------------------
+    def save(self, path: Path | str) -> Path:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(path.suffix + ".tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump({"version": MODEL_VERSION, "model": self}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(path)
+        return path
+
+
+def load(path: Path | str) -> RomeCoder:
+    with Path(path).open("rb") as handle:
+        payload = pickle.load(handle)
+    if not isinstance(payload, dict) or payload.get("version") != MODEL_VERSION:
+        raise ValueError(
+            f"{path}: not a ROME coder model of version {MODEL_VERSION}; rebuild it (train-model)"
+        )
+    return payload["model"]
+
+
+# -- training ------------------------------------------------------------------------------------------------
+def _referential_documents(referential: RomeReferential) -> tuple[list[str], list[str], list[str]]:
+    titles, descriptions, codes = [], [], []
+    for label, code, _rare in referential.appellations:
+        titles.append(fast_fold(label))
+        descriptions.append("")
+        codes.append(code)
+    for code, label in referential.labels.items():
+        titles.append(fast_fold(label))
+        descriptions.append(
+            fast_fold(" ".join(referential.texts.get(code, []) + referential.skills.get(code, [])))
+        )
+        codes.append(code)
+    return titles, descriptions, codes
+
+
+def _prune(matrix: sp.csr_matrix, keep: int) -> sp.csr_matrix:
+    """Keep the `keep` heaviest features of each row: most of the cosine, a fraction of the product cost."""
+    matrix = sp.csr_matrix(matrix, dtype=np.float32)
+    if not keep:
+        return matrix
+    rows = []
+    for i in range(matrix.shape[0]):
+        start, end = matrix.indptr[i], matrix.indptr[i + 1]
+        if end - start > keep:
+            kept = start + np.argpartition(-matrix.data[start:end], keep - 1)[:keep]
+            rows.append((np.full(keep, i), matrix.indices[kept], matrix.data[kept]))
+        else:
+            rows.append((np.full(end - start, i), matrix.indices[start:end], matrix.data[start:end]))
+    row, col, data = (np.concatenate(parts) for parts in zip(*rows, strict=True))
+    return sp.csr_matrix((data, (row, col)), shape=matrix.shape, dtype=np.float32)
+
+
+def _fit(
+    referential: RomeReferential, examples: list[dict], *, temperature: float, threshold: float, info: dict
+):
+    codes = sorted(referential.labels, key=lambda code: (referential.parent(code), code))
+    code_index = {code: i for i, code in enumerate(codes)}
+    families = [referential.parent(code) for code in codes]
+    family_starts = np.array([i for i, family in enumerate(families) if i == 0 or family != families[i - 1]])
+
+    ref_titles, ref_descriptions, ref_codes = _referential_documents(referential)
+    example_texts = [item_texts(example) for example in examples]
+    titles = ref_titles + [title for title, _ in example_texts]
+    descriptions = ref_descriptions + [description for _, description in example_texts]
+    labels = np.array(
+        [code_index[code] for code in ref_codes + [e["rome_code"] for e in examples]], dtype=np.int32
+    )
+
+    words = _vectorizer(title_words).fit(titles)
+    chars = _vectorizer(title_chars, max_df=CHAR_MAX_DF).fit(titles)
+    description = _vectorizer(description_words, min_df=2, max_df=DESCRIPTION_MAX_DF).fit(descriptions)
+    coder = RomeCoder(
+        codes=codes,
+        labels=dict(referential.labels),
+        parents=dict(referential.parents),
+        family_starts=family_starts,
+        title_words=words,
+        title_chars=chars,
+        description_words=description,
+        idf=np.concatenate([words.idf_, chars.idf_, description.idf_]).astype(np.float32),
+        appellation_vectors=sp.csr_matrix((0, 0)),
+        appellation_starts=np.zeros(0, dtype=np.int64),
+        title_features=len(words.vocabulary_) + len(chars.vocabulary_),
+        centroids=sp.csr_matrix((0, 0)),
+        neighbours=sp.csr_matrix((0, 0)),
+        neighbour_codes=labels[len(ref_codes) :],
+        temperature=temperature,
+        threshold=threshold,
+        info=info,
+    )
+    features = coder.vectorize(titles, descriptions)
+    membership = sp.csr_matrix(
+        (np.ones(len(labels), dtype=np.float32), (labels, np.arange(len(labels)))),
+        shape=(len(codes), len(labels)),
+    )
+    coder.centroids = _prune(normalize(membership @ features), CENTROID_FEATURES).T.tocsr()
+    coder.neighbours = _prune(features[len(ref_codes) :], NEIGHBOUR_FEATURES).T.tocsr()
+    # Appellations and fiche labels (title-only documents), grouped by fiche for the per-fiche maximum.
+    title_only = [i for i, description in enumerate(ref_descriptions) if not description] + [
+        len(referential.appellations) + i for i in range(len(referential.labels))
+    ]
+    title_only = sorted(set(title_only), key=lambda i: (labels[i], i))
+    title_vectors = coder.vectorize([ref_titles[i] for i in title_only], [""] * len(title_only))
+    coder.appellation_vectors = title_vectors.T.tocsr()
+    title_labels = labels[title_only]
+    coder.appellation_starts = np.searchsorted(title_labels, np.arange(len(codes)))
+    return coder
+
+
+def _calibrate(referential: RomeReferential, examples: list[dict], seed: int) -> tuple[float, float, dict]:
+    """Temperature and auto-coding threshold from out-of-fold predictions on the coded examples.
+
+    Folds keep each title + employer group on one side (the same job re-posted must not be its own neighbour).
+    """
+    groups = [example["group"] for example in examples]
+    if len(examples) < MIN_CALIBRATION_EXAMPLES or len(set(groups)) < CALIBRATION_FOLDS:
+        return 0.05, 0.8, {"calibration": "default (too few coded examples)"}
+    # Shuffle the groups with the seed so the folds do not follow the file order.
+    rng = np.random.default_rng(seed)
+    unique_groups = sorted(set(groups))
+    group_rank = dict(zip(unique_groups, rng.permutation(len(unique_groups)), strict=True))
+    group_ids = np.array([group_rank[group] for group in groups])
+    family_scores, truths = [], []
+    for train_index, test_index in GroupKFold(CALIBRATION_FOLDS).split(examples, groups=group_ids):
+        coder = _fit(referential, [examples[i] for i in train_index], temperature=1.0, threshold=1.0, info={})
+        titles, descriptions = zip(*(item_texts(examples[i]) for i in test_index), strict=True)
+        scores = coder.fiche_scores(coder.vectorize(list(titles), list(descriptions)))
+        family_scores.append(np.maximum.reduceat(scores, coder.family_starts, axis=1))
+        family_of = np.searchsorted(coder.family_starts, np.arange(len(coder.codes)), side="right") - 1
+        code_index = {code: i for i, code in enumerate(coder.codes)}
+        truths.append(np.array([family_of[code_index[examples[i]["rome_code"]]] for i in test_index]))
+    family_scores = np.vstack(family_scores)
+    truth = np.concatenate(truths)
+    shifted = family_scores - family_scores.max(axis=1, keepdims=True)
+    best_temperature, best_loss = 0.05, np.inf
+    for temperature in np.geomspace(0.005, 0.5, 61):
+        logits = shifted / temperature
+        log_norm = np.log(np.exp(logits).sum(axis=1))
+        loss = float(np.mean(log_norm - logits[np.arange(len(truth)), truth]))
+        if loss < best_loss:
+            best_temperature, best_loss = float(temperature), loss
+    probabilities = np.exp(shifted / best_temperature)
+    probabilities /= probabilities.sum(axis=1, keepdims=True)
+    confidence = probabilities.max(axis=1)
+    correct = probabilities.argmax(axis=1) == truth
+    order = np.argsort(-confidence, kind="stable")
+    running_precision = np.cumsum(correct[order]) / np.arange(1, len(order) + 1)
+    # The lowest confidence whose whole "above" set still meets the precision target.
+    meeting = np.nonzero(running_precision >= AUTO_CODING_PRECISION)[0]
+    threshold = float(confidence[order][meeting[-1]]) if len(meeting) else 1.0
+    return (
+        best_temperature,
+        round(threshold, 4),
+        {
+            "calibration": f"{CALIBRATION_FOLDS}-fold out-of-fold, {len(truth)} coded examples",
+            "oof_top1_family": round(float(correct.mean()), 4),
+            "oof_log_loss": round(best_loss, 4),
+        },
+    )
+
+
+def train(
+    data_dir: Path | str,
+    extra_examples: Iterable[dict] = (),
+    seed: int = 0,
+    *,
+    offer_examples: Iterable[dict] | None = None,
+) -> RomeCoder:
+    """Train the coder from the ROME 4.0 referential of `data_dir`, real coded offers and extra labelled examples.
+
+    `offer_examples` defaults to the coded France Travail offers of `data_dir/offers/`; `extra_examples` are
+    dicts `{"title", "description", "rome_code"}` (e.g. the advisors' choices of the review list). Same seed and
+    data give the same model.
+    """
+    referential = load_referential(data_dir)
+    if offer_examples is None:
+        offers_path = Path(data_dir) / OFFERS_FILE
+        offer_examples = read_francetravail_examples(offers_path, referential) if offers_path.exists() else []
+    examples = list(clean_examples([*offer_examples, *extra_examples], referential))
+    temperature, threshold, info = _calibrate(referential, examples, seed)
+    info.update(
+        {
+            "seed": seed,
+            "fiches": len(referential.labels),
+            "appellations": len(referential.appellations),
+            "coded_examples": len(examples),
+            "temperature": temperature,
+            "threshold": threshold,
+        }
+    )
+    return _fit(referential, examples, temperature=temperature, threshold=threshold, info=info)
