@@ -173,6 +173,9 @@ def situation_from_answers(answers: dict) -> Situation:
         training_hours=_number(answers.get("training_hours")),
         training_funded=_yes_no(answers.get("training_funded")),
         start_date=date.fromisoformat(answers["start_date"]) if answers.get("start_date") else None,
+        round_trips=answers.get("round_trips"),
+        meals=answers.get("meals"),
+        nights=answers.get("nights"),
     )
     return Situation(person=person, need=need)
 
