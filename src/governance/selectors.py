@@ -327,4 +327,18 @@ def dashboard(protocol: Protocol, *, on: date) -> dict:
         "indicators": [indicator_view(i, on=on) for i in inds],
         "statuses": [(s.value, s.label) for s in SheetStatus],
         "commitments": protocol.commitments.count(),
+        "action_lines": region_action_lines(protocol.region),
     }
+
+
+def region_action_lines(region) -> list:
+    """The diagnosis's joint action lines on the region's territories, for the committees to follow."""
+    query = indicators.get("diagnosis.joint_actions_adopted")
+    if query is None or not query.available:
+        return []
+    return list(
+        indicators.action_lines_of(region)
+        .exclude(status="draft")
+        .select_related("owner")
+        .order_by("deadline")
+    )

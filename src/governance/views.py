@@ -87,13 +87,20 @@ def home(request):
     level_filter = request.GET.get("niveau", "")
     if level_filter in Level.values:
         committees = committees.filter(level=level_filter)
+    mine = selectors.committees_of(request.user)
     return render(
         request,
         "governance/home.html",
         {
             "title": "Gouvernance",
             "breadcrumb_links": [],
-            "mine": selectors.committees_of(request.user),
+            "mine": mine,
+            "upcoming": Meeting.objects.filter(committee__in=mine, starts_at__gte=timezone.now())
+            .exclude(status=Meeting.Status.CANCELLED)
+            .select_related("committee")
+            .order_by("starts_at")[:10],
+            "my_seats": Member.objects.filter(user=request.user).select_related("committee"),
+            "today": timezone.localdate(),
             "committees": committees.order_by("level", "name"),
             "levels": Level.choices,
             "level_filter": level_filter,

@@ -1,9 +1,10 @@
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 from icalendar import Calendar
 from openpyxl import load_workbook
 
@@ -143,8 +144,21 @@ def test_members_see_their_committees(client):
     user = advisor_of(OrganisationFactory())
     MemberFactory(committee=committee, full_name="Moi", user=user)
     client.force_login(user)
+    upcoming = MeetingFactory(
+        committee=committee,
+        starts_at=timezone.now() + timedelta(days=3),
+        ends_at=timezone.now() + timedelta(days=3, hours=2),
+        title="Prochaine séance",
+    )
+    MeetingFactory(
+        committee=regional_committee(name="Autre comité"),
+        title="Pas la mienne",
+        starts_at=timezone.now() + timedelta(days=3),
+        ends_at=timezone.now() + timedelta(days=4),
+    )
     response = client.get(reverse("governance:home"))
     assert list(response.context["mine"]) == [committee]
+    assert list(response.context["upcoming"]) == [upcoming]
 
 
 def test_attendance_with_htmx_returns_the_live_quorum(client):
@@ -292,3 +306,40 @@ def test_agenda_document_upload_and_cancellation(client, settings, tmp_path):
     ics = Calendar.from_ical(client.get(reverse("governance:ical", args=[meeting.pk])).content)
     event = ics.walk("VEVENT")[0]
     assert event["status"] == "CANCELLED" and "1. Bilan annuel" in str(event["description"])
+
+
+def test_dashboard_links_the_diagnosis_action_lines(client, demo_data):
+    from decimal import Decimal
+
+    from diagnosis.models import ActionLine
+
+    line = ActionLine.objects.create(
+        title="Former 40 aides-soignants dans la Somme",
+        occupation_kind="rome3",
+        occupation_code="J1501",
+        occupation_label="Aide-soignant",
+        territory_kind="departement",
+        territory_code="80",
+        territory_label="Somme",
+        owner=OrganisationFactory(),
+        deadline=date(2027, 6, 30),
+        target_indicator="training_places",
+        target_value=Decimal(40),
+        status="adopted",
+    )
+    ActionLine.objects.create(
+        title="Brouillon",
+        occupation_kind="rome3",
+        occupation_code="J1501",
+        occupation_label="Aide-soignant",
+        territory_kind="departement",
+        territory_code="80",
+        territory_label="Somme",
+        owner=OrganisationFactory(),
+        deadline=date(2027, 6, 30),
+        target_indicator="training_places",
+        target_value=Decimal(1),
+    )
+    client.force_login(demo_data)
+    content = client.get(reverse("governance:dashboard", args=["hauts-de-france-2023"])).content.decode()
+    assert f'href="{line.get_absolute_url()}"' in content and "Brouillon" not in content
