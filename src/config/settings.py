@@ -176,3 +176,8 @@ LOGGING = {
 NINJA_PAGINATION_PER_PAGE = 20
 NINJA_PAGINATION_MAX_LIMIT = 100
 DSFR_MARK_OPTIONAL_FIELDS = True
+
+# Services to companies (issue 8): how long a partner's contact keeps others from calling the same company
+# without coordination, and how close in days two recruitment operations on the same sector and basin clash.
+SOLICITATION_WINDOW_DAYS = int(os.environ.get("SOLICITATION_WINDOW_DAYS", "30"))
+OPERATION_CONFLICT_DAYS = int(os.environ.get("OPERATION_CONFLICT_DAYS", "7"))
