@@ -343,3 +343,22 @@ def test_dashboard_links_the_diagnosis_action_lines(client, demo_data):
     client.force_login(demo_data)
     content = client.get(reverse("governance:dashboard", args=["hauts-de-france-2023"])).content.decode()
     assert f'href="{line.get_absolute_url()}"' in content and "Brouillon" not in content
+
+
+def test_api(client, demo_data):
+    assert client.get("/api/v1/governance/committees").status_code == 401
+    client.force_login(demo_data)
+    listing = client.get("/api/v1/governance/committees?level=regional").json()
+    assert listing["count"] == 1 and listing["items"][0]["level"] == "regional"
+    detail = client.get(f"/api/v1/governance/committees/{listing['items'][0]['id']}").json()
+    assert detail["co_presidency_problems"] == [] and detail["max_members"] == 29
+    assert all("email" not in m for m in detail["members"])
+    check = client.get("/api/v1/governance/configuration-check/32").json()
+    assert [p["passed"] for p in check] == [True, True, True, True, True, False]
+    assert client.get("/api/v1/governance/configuration-check/99").json()["error"]["code"] == "not_found"
+    indicators_out = client.get("/api/v1/governance/protocols/hauts-de-france-2023/indicators").json()
+    by_query = {i["query_name"]: i for i in indicators_out}
+    assert by_query["governance.decisions_adopted"]["live_value"] == "1.00"
+    if not indicators.get("companies.recruitment_events_hires").available:
+        planned = by_query["companies.recruitment_events_hires"]
+        assert planned["live_value"] is None and "Pas encore disponible" in planned["unavailable"]
