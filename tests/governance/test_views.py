@@ -362,3 +362,53 @@ def test_api(client, demo_data):
     if not indicators.get("companies.recruitment_events_hires").available:
         planned = by_query["companies.recruitment_events_hires"]
         assert planned["live_value"] is None and "Pas encore disponible" in planned["unavailable"]
+
+
+def test_create_local_committee_and_co_chair_through_the_forms(client):
+    from tests.factories import CommuneFactory
+
+    departement = DepartementFactory()
+    commune = CommuneFactory(departement=departement)
+    client.force_login(User.objects.create_superuser("root@example.org", "password-de-test-1"))
+    response = client.post(
+        reverse("governance:committee_create"),
+        {
+            "name": "CLE du Vimeu",
+            "level": "local",
+            "departement": departement.pk,
+            "local_scope": "communes",
+            "commune_codes": f"{commune.code} 99999",
+        },
+    )
+    assert "Codes INSEE inconnus : 99999" in response.content.decode()
+    response = client.post(
+        reverse("governance:committee_create"),
+        {
+            "name": "CLE du Vimeu",
+            "level": "local",
+            "departement": departement.pk,
+            "local_scope": "communes",
+            "commune_codes": commune.code,
+        },
+    )
+    committee = Committee.objects.get(name="CLE du Vimeu")
+    assert response.status_code == 302 and list(committee.communes.all()) == [commune]
+    member = {
+        "full_name": "Préfet",
+        "college": "state",
+        "capacity": "regional_prefect",
+        "institution": "Préfecture",
+        "seat": "titular",
+        "chair": "state",
+        "has_vote": "True",
+        "mandate_start": "2025-01-01",
+    }
+    response = client.post(reverse("governance:member_create", args=[committee.pk]), member)
+    assert (
+        "préfet de département ou sous-préfet désigné par le préfet de département"
+        in response.content.decode()
+    )
+    member["capacity"] = "department_prefect"
+    response = client.post(reverse("governance:member_create", args=[committee.pk]), member)
+    assert response.status_code == 302
+    assert committee.members.get().mandate_end == date(2027, 12, 31)
