@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.sync import SourceError, read_csv
+from core.text import fold
 
 DECOUPAGE_DIR = "decoupage-administratif"
 COORDINATES_FILE = "communes.csv"  # datas.fun (La Poste points), one or more lines per commune
@@ -286,8 +287,6 @@ def read_epcis(directory: Path, territories: Territories) -> None:
 
 def read_zones_emploi(directory: Path) -> tuple[dict[str, str], dict[str, str], dict[tuple[str, str], str]]:
     """Zones d'emploi 2020 and the commune -> zone map (by code, and by (département, folded name))."""
-    from core.text import fold
-
     listing = directory / ZE_LIST_FILE
     zones = {}
     for line, row in read_csv(listing, required=["ZE2020", "LIBZE2020"]):
