@@ -8,10 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.db.models.functions import Substr
 
 from offers.canonical import CanonicalOffer
 from offers.models import Publication
 
+DESCRIPTION_CHARS = 3000  # enough for the description signal of the deduplication
 _CANDIDATE_FIELDS = [
     "pk",
     "offer_id",
@@ -20,6 +22,7 @@ _CANDIDATE_FIELDS = [
     "title",
     "employer_name",
     "siret",
+    "siret_valid",
     "commune_id",
     "postal_code",
     "commune_name",
@@ -58,7 +61,7 @@ def candidate_offers(
             postal_code__in=postal_codes[start : start + 500]
         )
         rows = Publication.objects.filter(query, closed_at__isnull=True, offer__isnull=False).values(
-            *_CANDIDATE_FIELDS
+            *_CANDIDATE_FIELDS, description_start=Substr("description", 1, DESCRIPTION_CHARS)
         )
         for row in rows:
             if (row["source__name"], row["external_id"]) in exclude:
@@ -74,6 +77,8 @@ def _as_canonical(row: dict) -> CanonicalOffer:
         title=row["title"],
         employer_name=row["employer_name"],
         siret=row["siret"],
+        siret_valid=row["siret_valid"],
+        description=row.get("description_start", ""),
         commune_code=row["commune_id"] or "",
         postal_code=row["postal_code"],
         commune_name=row["commune_name"],
@@ -112,7 +117,11 @@ def unassigned(publications: list[Publication]) -> list[Assignment]:
 
 def full_rebuild() -> list[tuple[list[int], dict[int, dict]]]:
     """Groups of open publication ids from a full deduplication: [(members, {pk: signals})]."""
-    rows = list(Publication.objects.filter(closed_at__isnull=True).values(*_CANDIDATE_FIELDS))
+    rows = list(
+        Publication.objects.filter(closed_at__isnull=True).values(
+            *_CANDIDATE_FIELDS, description_start=Substr("description", 1, DESCRIPTION_CHARS)
+        )
+    )
     offers = [_as_canonical(row) for row in rows]
     try:
         groups = _dedup().cluster(offers)

@@ -469,6 +469,9 @@ def _canonical(publications: list[dict], normaliser: Normaliser) -> dict:
     values = {}
     for name in OFFER_FIELDS:
         values[name] = next((p[name] for p in ranked if p[name] not in (None, "")), ranked[0][name])
+    for name, value in _dedup_canonical(ranked).items():
+        if name in values and value not in (None, ""):
+            values[name] = value
     dates = [p["published_at"] for p in publications if p["published_at"]]
     values["published_at"] = min(dates) if dates else None
     updates = [p["updated_at"] for p in publications if p["updated_at"]]
@@ -511,6 +514,23 @@ def _canonical(publications: list[dict], normaliser: Normaliser) -> dict:
         description=values["description"],
     )
     return values
+
+
+_CANONICAL_NAMES = {"commune_code": "commune_id", "appellation_code": "appellation_id"}
+
+
+def _dedup_canonical(rows: list[dict]) -> dict:
+    """The deduplication module's choice of best-filled values (its rules: valid SIRET first, coordinates
+    together, most frequent title…), in Offer column names; {} without the module."""
+    try:
+        from offers.dedup import canonical_values
+    except ImportError:
+        return {}
+    views = [
+        {**row, "commune_code": row["commune_id"] or "", "appellation_code": row["appellation_id"]}
+        for row in rows
+    ]
+    return {_CANONICAL_NAMES.get(name, name): value for name, value in canonical_values(views).items()}
 
 
 def close_missing(*, source: Source, seen_ids: set[str]) -> int:

@@ -163,51 +163,12 @@ def detail(request, pk: int):
     )
 
 
-SIGNAL_LABELS = {
-    "siret": "même SIRET",
-    "employer": "même employeur",
-    "title": "intitulé similaire",
-    "commune": "même commune",
-    "postal_code": "même code postal",
-    "contract": "même type de contrat",
-    "rome": "même code ROME",
-    "description": "description similaire",
-    "date": "dates de publication proches",
-    "url": "même lien",
-}
-
-
 def _grouping_explanations(publications) -> list[dict]:
-    """For each publication, the signals the deduplication found in common with its group, in words."""
-    rows = []
-    for publication in publications:
-        signals = publication.dedup_signals or {}
-        matched = signals.get("matched") if isinstance(signals, dict) else None
-        if not signals:
-            continue
-        items = []
-        if isinstance(matched, dict):
-            source = signals
-        else:
-            source = {k: v for k, v in signals.items() if k not in ("with", "score")}
-        for key, value in (matched or source).items():
-            label = SIGNAL_LABELS.get(key, key.replace("_", " "))
-            if isinstance(value, bool):
-                if value:
-                    items.append(label)
-            elif isinstance(value, int | float):
-                items.append(f"{label} ({value:.0%})" if value <= 1 else f"{label} ({value:g})")
-            elif value:
-                items.append(f"{label} : {value}")
-        rows.append(
-            {
-                "publication": publication,
-                "with": signals.get("with", ""),
-                "score": signals.get("score"),
-                "signals": items,
-            }
-        )
-    return rows
+    """For each publication that joined its group by a match, the signals that matched, in words (from the
+    deduplication module)."""
+    from offers.dedup import explain
+
+    return [{"publication": p, "signals": explain(p.dedup_signals)} for p in publications if p.dedup_signals]
 
 
 def _require_staff(request):

@@ -98,42 +98,36 @@ def fake_coder(monkeypatch):
 
 
 class FakeDedup:
-    """Stands for offers.dedup: same employer (folded) + same commune + same contract = same job."""
+    """Stands for offers.dedup: same employer (folded) + same commune + same contract = same job; signals in
+    the module's shape."""
 
     @staticmethod
     def key(offer):
         return (offer.employer_name.lower().strip(), offer.commune_code, offer.contract_type)
+
+    @staticmethod
+    def signals(offer):
+        return {"place": "commune", "employer": 100, "title": 100, "contract": offer.contract_type, "days": 0}
 
     def assign_incremental(self, batch, existing):
         known = {self.key(o): offer_id for offer_id, o in existing}
         groups, results = {}, []
         for index, offer in enumerate(batch):
             key = self.key(offer)
-            signals = {
-                "matched": {"employer": True, "commune": True, "contract": True},
-                "with": "",
-                "score": 1.0,
-            }
             if key in known:
-                results.append(SimpleNamespace(offer_id=known[key], group=index, signals=signals))
+                results.append(SimpleNamespace(offer_id=known[key], group=index, signals=self.signals(offer)))
+            elif key in groups:
+                results.append(SimpleNamespace(offer_id=None, group=groups[key], signals=self.signals(offer)))
             else:
-                results.append(
-                    SimpleNamespace(
-                        offer_id=None,
-                        group=groups.setdefault(key, index),
-                        signals=signals if key in groups and groups[key] != index else {},
-                    )
-                )
+                groups[key] = index
+                results.append(SimpleNamespace(offer_id=None, group=index, signals={}))
         return results
 
     def cluster(self, offers):
         groups = {}
         for index, offer in enumerate(offers):
             groups.setdefault(self.key(offer), []).append(index)
-        return [
-            (members, {i: {"matched": {"employer": True}} for i in members[1:]})
-            for members in groups.values()
-        ]
+        return [(members, {i: self.signals(offers[i]) for i in members[1:]}) for members in groups.values()]
 
 
 @pytest.fixture

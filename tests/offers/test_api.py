@@ -59,7 +59,7 @@ def test_offer_detail_with_publications(client, offers):
         ("region", "R1", "Région"),
     ]
     assert body["publications"][0]["url"] == "https://ft.example/F1"
-    assert body["publications"][1]["dedup_signals"]["matched"]["employer"] is True
+    assert body["publications"][1]["dedup_signals"]["employer"] == 100
     missing = client.get("/api/v1/offers/999999")
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
 

@@ -54,17 +54,21 @@ def test_commune_resolution_and_coordinates(communes, source, fake_coder):
 
 
 def test_reimport_changes_nothing_and_update_updates(communes, source, fake_coder):
-    records = [CanonicalOfferFactory(source_id=f"A{i}") for i in range(5)]
+    records = [CanonicalOfferFactory(source_id=f"A{i}", employer_name=f"Employeur {i}") for i in range(5)]
     first = run_import(source, records)
     assert (first.read_count, first.created_count, first.status) == (5, 5, ImportRun.Status.SUCCEEDED)
     before = list(Publication.objects.order_by("pk").values())
     offers_before = list(Offer.objects.order_by("pk").values())
-    again = run_import(source, [CanonicalOfferFactory(source_id=f"A{i}") for i in range(5)])
+    again = run_import(
+        source, [CanonicalOfferFactory(source_id=f"A{i}", employer_name=f"Employeur {i}") for i in range(5)]
+    )
     assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 0, 5)
     assert list(Publication.objects.order_by("pk").values()) == before
     assert list(Offer.objects.order_by("pk").values()) == offers_before
 
-    changed = CanonicalOfferFactory(source_id="A2", title="Boulanger tourier (H/F)")
+    changed = CanonicalOfferFactory(
+        source_id="A2", title="Boulanger tourier (H/F)", employer_name="Employeur 2"
+    )
     third = run_import(source, [changed])
     assert (third.created_count, third.updated_count, third.unchanged_count) == (0, 1, 0)
     publication = Publication.objects.get(external_id="A2")
@@ -224,7 +228,7 @@ def test_incremental_deduplication_and_canonical_offer(communes, fake_coder, fak
     assert offer.operators == ["France Travail", "Région"] and offer.publication_count == 2
     assert offer.salary_text == "1 900 € par mois" and offer.siret == "73282932000074"  # best-filled fields
     assert offer.published_at == datetime(2025, 1, 5, tzinfo=UTC)  # first publication
-    assert Publication.objects.get(external_id="R1").dedup_signals["matched"]["employer"] is True
+    assert Publication.objects.get(external_id="R1").dedup_signals["employer"] == 100
 
     # Full rebuild keeps the grouping and the offer ids.
     ids_before = dict(Publication.objects.values_list("external_id", "offer_id"))

@@ -62,7 +62,11 @@ def test_offer_page_lists_publications_and_why_they_are_grouped(client, pool):
     html = response.content.decode()
     assert "Publications (2)" in html
     assert "https://ft.example/F1" in html and "https://region.example/R1" in html
-    assert "Pourquoi ces publications sont regroupées" in html and "même employeur" in html
+    assert (
+        "Pourquoi ces publications sont regroupées" in html
+        and "Même employeur" in html
+        and "Même intitulé de poste" in html
+    )
     assert "D1102 — Boulangerie - viennoiserie" in html
     assert client.get("/offres/999999/").status_code == 404
 
