@@ -96,3 +96,16 @@ def test_domaines_tree_counts_fiches(client):
     assert data[1]["domaines"] == [
         {"code": "M18", "label": "Systèmes d'information et de télécommunication", "fiche_count": 2}
     ]
+
+
+def test_endpoints_are_documented_in_openapi(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    rome = sorted(path for path in paths if path.startswith("/api/v1/rome/"))
+    assert rome == [
+        "/api/v1/rome/appellations",
+        "/api/v1/rome/appellations/{code_ogr}",
+        "/api/v1/rome/domaines",
+        "/api/v1/rome/fiches",
+        "/api/v1/rome/fiches/{code}",
+    ]
+    assert "limit" in str(paths["/api/v1/rome/appellations"]["get"]["parameters"])
