@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Max, Q
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
 from rome.models import Fiche
@@ -42,3 +42,19 @@ def places_by_rome_and_commune(*, today: dt.date | None = None) -> dict[tuple[st
         for rome, commune, count in figures.values_list("rome_code", "commune_id", "places"):
             places[(parent.get(rome, rome), commune)] += count
     return dict(places)
+
+
+def latest_apprenticeship(*, rome: str = "") -> tuple[int | None, list[dict]]:
+    """Apprenticeship places and contracts of the latest year on file, by ROME code."""
+    year = ApprenticeshipFigure.objects.aggregate(year=Max("year"))["year"]
+    if year is None:
+        return None, []
+    rows = ApprenticeshipFigure.objects.filter(year=year)
+    if rome:
+        rows = rows.filter(rome_code=rome)
+    totals = (
+        rows.values("rome_code")
+        .annotate(places=Sum("places"), contracts=Sum("contracts"))
+        .order_by("rome_code")
+    )
+    return year, list(totals)

@@ -7,6 +7,7 @@ from accounts.models import Role
 from accounts.permissions import has_role, is_administrator
 from training.forms import SessionForm
 from training.models import TrainingSession
+from training.selectors import latest_apprenticeship
 from training.services import create_manual_session
 
 HOME = {"url": "/formations/", "title": "Offre de formation"}
@@ -22,6 +23,7 @@ def session_list(request):
     if rome:
         sessions = sessions.filter(rome_codes__icontains=rome)
     page = Paginator(sessions, 50).get_page(request.GET.get("page"))
+    year, apprenticeship = latest_apprenticeship(rome=rome)
     return render(
         request,
         "training/session_list.html",
@@ -31,6 +33,8 @@ def session_list(request):
             "page": page,
             "rome": rome,
             "can_enter": can_enter_sessions(request.user),
+            "apprenticeship_year": year,
+            "apprenticeship": apprenticeship,
         },
     )
 

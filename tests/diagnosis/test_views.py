@@ -209,3 +209,25 @@ def test_trend_of_an_occupation_is_charted_with_its_table_and_exported(client, a
     assert "V0Z60 Aides-soignants" in html and "−0,25" not in html and "-0,25" in html
     csv_text = client.get(PAGE + "export/tendance.csv", {"metier": "J1501"}).content.decode("utf-8-sig")
     assert csv_text.splitlines()[:3] == ["Année;V0Z60 Aides-soignants", "2018;-0,25", "2019;0,4"]
+
+
+def test_owner_member_edits_an_action_and_history_keeps_versions(client, amiens, committee_member):
+    action = ActionLineFactory(owner=committee_member.organisations.get())
+    client.force_login(committee_member)
+    response = client.post(
+        f"/diagnostic/actions/{action.pk}/modifier/",
+        {
+            "title": "Ouvrir 30 places",
+            "occupation": "J1501",
+            "territory": "bassin:3202",
+            "owner": action.owner_id,
+            "deadline": "2027-06-30",
+            "target_indicator": "training_places",
+            "target_value": "30",
+        },
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.title == "Ouvrir 30 places" and action.history.count() == 2
+    client.force_login(advisor_of(OrganisationFactory(name="Autre")))
+    assert client.get(f"/diagnostic/actions/{action.pk}/modifier/").status_code == 403

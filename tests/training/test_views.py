@@ -49,3 +49,16 @@ def test_manual_session_is_validated(client):
     errors = response.context["form"].errors
     assert set(errors) == {"commune_code", "rome_codes", "end_date"}
     assert not TrainingSession.objects.exists()
+
+
+def test_list_shows_latest_apprenticeship_year(client):
+    from training.models import ApprenticeshipFigure
+
+    for year, places in ((2025, 50), (2026, 12)):
+        ApprenticeshipFigure.objects.create(
+            key=str(year), year=year, rome_code="J1501", commune_code="80021", places=places, contracts=7
+        )
+    client.force_login(advisor_of(OrganisationFactory()))
+    html = client.get("/formations/").content.decode()
+    assert "Places offertes et contrats signés en 2026, par métier" in html
+    assert "<td>12</td><td>7</td>" in html
