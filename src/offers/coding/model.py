@@ -34,18 +34,14 @@ MODEL_VERSION = 1
 DESCRIPTION_CHARS = 2000
 NEIGHBOURS = 10
 NEIGHBOUR_POWER = 2
-NEIGHBOUR_VOTE = "sum"
 NEIGHBOUR_WEIGHT = 1.0
-APPELLATION_WEIGHT = 0.5
+APPELLATION_WEIGHT = 0.3
 # Auto-coding: the lowest confidence at which the out-of-fold predictions are still right this often.
 AUTO_CODING_PRECISION = 0.95
 CALIBRATION_FOLDS = 3
 MIN_CALIBRATION_EXAMPLES = 60
 CHUNK = 512
-CENTROID_FEATURES = 0  # keep the heaviest features of each centroid (0: all)
-NEIGHBOUR_FEATURES = 0
 CHAR_NGRAMS = (2, 4)
-CHAR_MAX_DF = 1.0
 DESCRIPTION_MAX_DF = 0.5
 _TITLE_NOISE = frozenset({"h", "f", "x", "m", "hf", "fh"})  # "(H/F)", "F/H", "H/F/X"...
 
@@ -200,13 +196,8 @@ class RomeCoder:
             else np.tile(np.arange(count), (len(rows), 1))
         )
         votes = np.zeros_like(scores)
-        weights = similarity[rows, nearest]
-        if NEIGHBOUR_VOTE == "max":
-            np.maximum.at(votes, (np.repeat(rows, k, axis=1), self.neighbour_codes[nearest]), weights)
-        else:
-            np.add.at(
-                votes, (np.repeat(rows, k, axis=1), self.neighbour_codes[nearest]), weights**NEIGHBOUR_POWER
-            )
+        weights = similarity[rows, nearest] ** NEIGHBOUR_POWER
+        np.add.at(votes, (np.repeat(rows, k, axis=1), self.neighbour_codes[nearest]), weights)
         scores += NEIGHBOUR_WEIGHT * votes
         return scores
 
@@ -291,23 +282,6 @@ def _referential_documents(referential: RomeReferential) -> tuple[list[str], lis
     return titles, descriptions, codes
 
 
-def _prune(matrix: sp.csr_matrix, keep: int) -> sp.csr_matrix:
-    """Keep the `keep` heaviest features of each row: most of the cosine, a fraction of the product cost."""
-    matrix = sp.csr_matrix(matrix, dtype=np.float32)
-    if not keep:
-        return matrix
-    rows = []
-    for i in range(matrix.shape[0]):
-        start, end = matrix.indptr[i], matrix.indptr[i + 1]
-        if end - start > keep:
-            kept = start + np.argpartition(-matrix.data[start:end], keep - 1)[:keep]
-            rows.append((np.full(keep, i), matrix.indices[kept], matrix.data[kept]))
-        else:
-            rows.append((np.full(end - start, i), matrix.indices[start:end], matrix.data[start:end]))
-    row, col, data = (np.concatenate(parts) for parts in zip(*rows, strict=True))
-    return sp.csr_matrix((data, (row, col)), shape=matrix.shape, dtype=np.float32)
-
-
 def _fit(
     referential: RomeReferential, examples: list[dict], *, temperature: float, threshold: float, info: dict
 ):
@@ -325,7 +299,7 @@ def _fit(
     )
 
     words = _vectorizer(title_words).fit(titles)
-    chars = _vectorizer(title_chars, max_df=CHAR_MAX_DF).fit(titles)
+    chars = _vectorizer(title_chars).fit(titles)
     description = _vectorizer(description_words, min_df=2, max_df=DESCRIPTION_MAX_DF).fit(descriptions)
     coder = RomeCoder(
         codes=codes,
@@ -351,8 +325,8 @@ def _fit(
         (np.ones(len(labels), dtype=np.float32), (labels, np.arange(len(labels)))),
         shape=(len(codes), len(labels)),
     )
-    coder.centroids = _prune(normalize(membership @ features), CENTROID_FEATURES).T.tocsr()
-    coder.neighbours = _prune(features[len(ref_codes) :], NEIGHBOUR_FEATURES).T.tocsr()
+    coder.centroids = normalize(membership @ features).astype(np.float32).T.tocsr()
+    coder.neighbours = features[len(ref_codes) :].T.tocsr()
     # Appellations and fiche labels (title-only documents), grouped by fiche for the per-fiche maximum.
     title_only = [i for i, description in enumerate(ref_descriptions) if not description] + [
         len(referential.appellations) + i for i in range(len(referential.labels))

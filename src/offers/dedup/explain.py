@@ -34,7 +34,9 @@ def explain(signals: dict) -> list[str]:
     place = PLACES.get(signals.get("place"), "même lieu de travail")
     distance = signals.get("distance_km")
     lines.append(
-        place.capitalize() + (f", à {distance:.1f} km" if distance is not None and distance > 0.05 else "")
+        place[0].upper()
+        + place[1:]
+        + (f", à {distance:.1f} km" if distance is not None and distance > 0.05 else "")
     )
     contract = signals.get("contract")
     lines.append(

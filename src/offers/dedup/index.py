@@ -48,6 +48,8 @@ class _Summary:
             return True
         if len(self.communes | other.communes) > 1:
             return True
+        if self.sirets & other.sirets:  # one establishment, whatever the spelling of its name
+            return False
         return any(
             fuzz.token_set_ratio(mine, theirs) < EMPLOYER_MIN
             for mine in self.employers

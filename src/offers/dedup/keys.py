@@ -103,13 +103,19 @@ def _singular(word: str) -> str:
 
 
 def title_key(title: str, commune_name: str = "") -> str:
-    """Folded title without gender marks, the commune the job boards append, nor plural endings."""
+    """Folded title without gender marks, numbers, plural endings, nor the commune job boards append."""
     text = _GENDER_MARKS.sub(" ", fold(title))
-    city = fold(commune_name)
-    for suffix in {city, " ".join(city.split()[:1])}:
-        if suffix and len(suffix) > 2 and text.endswith(" " + suffix):
-            text = text[: -len(suffix)]
     words = [_singular(word) for word in text.split() if not word.isdigit()]
+    city = [
+        _singular(word)
+        for word in _LEADING_DEPARTMENT.sub("", fold(commune_name)).split()
+        if not word.isdigit()
+    ]
+    # "Serveur - Crèvecœur-en-Brie", "Ingénieur système - Paris 7": the commune, whole or its first word, at the end.
+    for suffix in (city, city[:1]):
+        if suffix and len(words) > len(suffix) and words[-len(suffix) :] == suffix:
+            words = words[: -len(suffix)]
+            break
     return " ".join(words)
 
 

@@ -17,10 +17,12 @@ from rapidfuzz import fuzz
 from .keys import Fingerprint, contracts_compatible, description_similarity, distance_km
 
 PLACE_KM = 3.0
-MAX_DAYS = 62
+MAX_DAYS = 30  # a month: an offer later than that is another recruitment
 TEXT_ONLY_DAYS = 2  # without an employer to compare, the same text must also be published at the same time
 TITLE_MIN = 90  # token set ratio of the title keys
-TITLE_ORDER_MIN = 60  # token sort ratio: one title may add words, not be another job with one shared word
+TITLE_ORDER_MIN = (
+    80  # token sort ratio: the same words, give or take one (not "Ingénieur" vs "Ingénieur réseaux")
+)
 EMPLOYER_MIN = 85
 DESCRIPTION_SAME = 0.5  # containment of word pairs that shows the same text
 DESCRIPTION_OTHER = 0.15  # below it, two texts are different announcements
