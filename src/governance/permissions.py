@@ -26,6 +26,14 @@ def can_manage_committee(user, committee: Committee) -> bool:
     )
 
 
+def can_read_documents(user, committee: Committee) -> bool:
+    """Meeting documents (drafts, notes) are for the committee: its members with an account and its managers."""
+    return (
+        can_manage_committee(user, committee)
+        or Member.objects.filter(committee=committee, user=user).exists()
+    )
+
+
 def can_edit_protocol(user) -> bool:
     return is_administrator(user) or has_role(user, Role.COMMITTEE_MEMBER)
 

@@ -49,6 +49,7 @@ from governance.permissions import (
     can_create_committee,
     can_edit_protocol,
     can_manage_committee,
+    can_read_documents,
     can_update_sheet,
 )
 from territories.models import Region
@@ -270,6 +271,7 @@ def meeting_detail(request, pk):
             "meeting": meeting,
             "agenda": meeting.agenda_items.prefetch_related("documents"),
             "documents": meeting.documents.select_related("agenda_item"),
+            "can_read_documents": can_read_documents(request.user, meeting.committee),
             "invitations": meeting.invitations.select_related("member"),
             "motions": meeting.motions.prefetch_related("actions__owner"),
             "can_manage": can_manage,
@@ -317,7 +319,8 @@ def document_add(request, pk):
 
 
 def document_download(request, pk):
-    document = get_object_or_404(MeetingDocument, pk=pk)
+    document = get_object_or_404(MeetingDocument.objects.select_related("meeting__committee"), pk=pk)
+    _require(can_read_documents(request.user, document.meeting.committee))
     return FileResponse(
         document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1]
     )

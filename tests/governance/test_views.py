@@ -295,6 +295,12 @@ def test_agenda_document_upload_and_cancellation(client, settings, tmp_path):
     assert (tmp_path / document.file.name).read_bytes() == b"%PDF-1.4 bilan"
     response = client.get(reverse("governance:document", args=[document.pk]))
     assert b"".join(response.streaming_content) == b"%PDF-1.4 bilan"
+    outsider = advisor_of(OrganisationFactory())
+    client.force_login(outsider)
+    assert client.get(reverse("governance:document", args=[document.pk])).status_code == 403
+    MemberFactory(committee=committee, full_name="Membre avec compte", user=outsider)
+    assert client.get(reverse("governance:document", args=[document.pk])).status_code == 200
+    client.force_login(User.objects.get(email="root@example.org"))
     data = {
         "title": meeting.title,
         "starts_at": "2025-06-02T14:00",
