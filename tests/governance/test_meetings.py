@@ -202,3 +202,50 @@ class TestVotes:
 
 def test_state_chair_capacity_is_prefect(meeting):
     assert services.state_chair(meeting).capacity == Capacity.REGIONAL_PREFECT
+
+
+def test_notify_mandates_emails_the_people_running_the_committee(capsys):
+    from datetime import date, timedelta
+
+    from django.core import mail
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from accounts.models import Role
+    from tests.factories import OrganisationFactory, advisor_of
+
+    secretariat = OrganisationFactory()
+    committee = regional_committee(secretariat=secretariat)
+    manager = advisor_of(secretariat, role=Role.MANAGER, email="secretariat@example.org")
+    advisor_of(secretariat, email="conseiller@example.org")  # an advisor of the secretariat is not told
+    today = timezone.localdate()
+    MemberFactory(
+        committee=committee,
+        full_name="Bientôt",
+        mandate_start=date(2023, 1, 1),
+        mandate_end=today + timedelta(days=30),
+    )
+    MemberFactory(
+        committee=committee,
+        full_name="Échu",
+        mandate_start=date(2022, 1, 1),
+        mandate_end=today - timedelta(days=3),
+    )
+    MemberFactory(
+        committee=committee,
+        full_name="Tranquille",
+        mandate_start=today,
+        mandate_end=today + timedelta(days=900),
+    )
+    Member.objects.filter(committee=committee, chair="state").update(
+        mandate_start=date(2024, 1, 1), mandate_end=today + timedelta(days=700)
+    )
+    Member.objects.filter(committee=committee, chair="authority").update(
+        mandate_start=date(2024, 1, 1), mandate_end=today + timedelta(days=700)
+    )
+    call_command("notify_mandates")
+    out = capsys.readouterr().out
+    assert "Bientôt" in out and "Échu" in out and "Tranquille" not in out and not mail.outbox
+    call_command("notify_mandates", send=True)
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == [manager.email]
+    assert "Échu : mandat échu" in mail.outbox[0].body
