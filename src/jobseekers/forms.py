@@ -109,6 +109,21 @@ class RecordForm(DsfrBaseForm, forms.ModelForm):
             "household_monthly_income": "Ressources nettes mensuelles de tout le foyer.",
         }
 
+    IDENTITY = ["first_name", "last_name", "birth_date", "email", "phone", "commune"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["allowance"].choices = [("", "Non renseignée"), *JobSeeker.Allowance.choices]
+
+    def identity_fields(self):
+        return [self[name] for name in self.IDENTITY]
+
+    def situation_fields(self):
+        return [self[name] for name in self.fields if name not in self.IDENTITY and name in self.Meta.fields]
+
+    def other_fields(self):
+        return [self[name] for name in self.fields if name not in self.Meta.fields]
+
     def clean_birth_date(self):
         birth_date = self.cleaned_data.get("birth_date")
         if birth_date and birth_date > timezone.localdate():
@@ -217,6 +232,13 @@ class NeedForm(DsfrBaseForm, forms.ModelForm):
             "monthly_salary": "Pour une reprise d'emploi : certaines aides ont un plafond de salaire.",
             "round_trips": "Un aller-retour par défaut pour un entretien.",
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contract_type"].choices = [
+            ("", "Non précisé (entretien, formation)"),
+            *Need.ContractType.choices,
+        ]
 
     def clean(self):
         cleaned = super().clean()
