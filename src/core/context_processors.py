@@ -32,18 +32,23 @@ def site(request):
 
 
 def navigation(request):
-    from core.navigation import items_for
+    from core.navigation import NavGroup, items_for, menu_for
 
     current = request.resolver_match.view_name if request.resolver_match else ""
     namespace = current.split(":")[0] if ":" in current else ""
-    items = items_for(request.user)
-    return {
-        "nav_items": [
-            {
-                "item": item,
-                "current": item.url_name == current
-                or (namespace and item.url_name.split(":")[0] == namespace and item.url_name != "core:home"),
-            }
-            for item in items
-        ]
-    }
+
+    def is_current(item) -> bool:
+        if item.url_name == current:
+            return True
+        return bool(namespace) and item.url_name != "core:home" and item.url_name.split(":")[0] == namespace
+
+    menu = []
+    for entry in menu_for(request.user):
+        if isinstance(entry, NavGroup):
+            links = [{"item": item, "current": is_current(item)} for item in entry.items]
+            menu.append(
+                {"group": entry.label, "links": links, "current": any(link["current"] for link in links)}
+            )
+        else:
+            menu.append({"item": entry, "current": is_current(entry)})
+    return {"nav_menu": menu, "nav_items": [{"item": item} for item in items_for(request.user)]}

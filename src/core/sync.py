@@ -75,7 +75,9 @@ def read_csv(path: Path, *, delimiter: str = ",", encoding: str = "utf-8-sig", r
             header = reader.fieldnames or []
             missing = [name for name in required if name not in header]
             if missing:
-                raise SourceError(f"missing column(s) {', '.join(missing)}; header is {header}", path=path, line=1)
+                raise SourceError(
+                    f"missing column(s) {', '.join(missing)}; header is {header}", path=path, line=1
+                )
             for row in reader:
                 if None in row:
                     raise SourceError(
@@ -87,7 +89,9 @@ def read_csv(path: Path, *, delimiter: str = ",", encoding: str = "utf-8-sig", r
         except csv.Error as exc:
             raise SourceError(str(exc), path=path, line=reader.line_num) from exc
         except UnicodeDecodeError as exc:
-            raise SourceError(f"not valid {encoding} text ({exc.reason})", path=path, line=reader.line_num + 1) from exc
+            raise SourceError(
+                f"not valid {encoding} text ({exc.reason})", path=path, line=reader.line_num + 1
+            ) from exc
 
 
 def read_text(path: Path, encoding: str = "utf-8") -> io.StringIO:
