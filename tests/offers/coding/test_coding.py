@@ -1,0 +1,202 @@
+import json
+
+import numpy as np
+import pytest
+
+from offers import coding
+from offers.coding.examples import example_from_francetravail, read_francetravail_examples
+from offers.coding.model import fast_fold, title_chars
+from offers.coding.referential import load_referential
+
+
+@pytest.mark.parametrize(
+    ("title", "family"),
+    [
+        ("Boulanger (H/F)", "D1102"),
+        ("Aide-soignante de nuit", "J1501"),
+        ("Chauffeur poids lourd H/F", "N4101"),
+        ("Développeur Java confirmé", "M1805"),
+        ("Data engineer", "M1805"),  # the ROME 4.0 child fiche M1811 rolls up to M1805
+        ("Agent d'entretien des locaux", "K2204"),
+        ("Serveuse en restauration", "G1803"),
+        ("Maçon coffreur", "F1703"),
+    ],
+)
+def test_known_titles_map_to_their_family(small_coder, title, family):
+    [candidates] = coding.classify([{"title": title, "description": ""}], coder=small_coder)
+    assert small_coder.family(candidates[0][0]) == family
+
+
+def test_description_decides_when_the_title_is_vague(small_coder):
+    [candidates] = coding.classify(
+        [
+            {
+                "title": "Employé polyvalent",
+                "description": "Dresser les tables, servir les plats en salle au restaurant.",
+            }
+        ],
+        coder=small_coder,
+    )
+    assert small_coder.family(candidates[0][0]) == "G1803"
+
+
+def test_candidates_are_distinct_families_best_first_with_calibrated_scores(small_coder):
+    [candidates] = coding.classify(
+        [{"title": "Boulanger", "description": "Pétrir et cuire le pain"}], top_k=5, coder=small_coder
+    )
+    assert len(candidates) == 5
+    scores = [score for _, score in candidates]
+    assert scores == sorted(scores, reverse=True)
+    assert 0 < sum(scores) <= 1.0001
+    assert len({small_coder.family(code) for code, _ in candidates}) == 5
+    assert candidates[0][0] == "D1102"
+
+
+def test_a_precise_title_gets_more_confidence_than_a_vague_one(small_coder):
+    precise, vague = coding.classify(
+        [
+            {"title": "Ouvrier boulanger", "description": "Pétrir la pâte et cuire les pains au four"},
+            {"title": "Employé", "description": ""},
+        ],
+        coder=small_coder,
+    )
+    assert precise[0][1] > vague[0][1]
+    assert coding.is_confident(precise, coder=small_coder) or precise[0][1] > 0.5
+    assert not coding.is_confident(vague, coder=small_coder)
+
+
+def test_skills_and_appellation_label_help_the_model(small_coder):
+    [plain] = coding.classify([{"title": "Équipier", "description": ""}], coder=small_coder)
+    [helped] = coding.classify(
+        [
+            {
+                "title": "Équipier",
+                "description": "",
+                "appellation": "Maçon coffreur",
+                "skills": ["Couler une dalle"],
+            }
+        ],
+        coder=small_coder,
+    )
+    assert small_coder.family(helped[0][0]) == "F1703"
+    assert helped[0][1] > dict(plain).get(helped[0][0], 0)
+
+
+def test_training_is_deterministic(small_data_dir, tmp_path):
+    items = [
+        {"title": title, "description": ""} for title in ("Boulanger", "Cariste", "Développeur", "Serveur")
+    ]
+    first = coding.train_and_save(tmp_path / "a.pkl", small_data_dir, seed=3)
+    second = coding.train_and_save(tmp_path / "b.pkl", small_data_dir, seed=3)
+    assert first.classify(items) == second.classify(items)
+    assert coding.load(tmp_path / "a.pkl").classify(items) == first.classify(items)
+    assert first.threshold == second.threshold and first.temperature == second.temperature
+
+
+def test_load_or_build_builds_once_then_loads(small_data_dir, tmp_path):
+    path = tmp_path / "models" / "rome.pkl"
+    built = coding.load_or_build(path, small_data_dir)
+    assert path.exists()
+    modified = path.stat().st_mtime_ns
+    loaded = coding.load_or_build(path, small_data_dir)
+    assert path.stat().st_mtime_ns == modified
+    item = [{"title": "Maçon", "description": "murs en parpaing"}]
+    assert loaded.classify(item) == built.classify(item)
+
+
+def test_a_foreign_file_is_refused(tmp_path):
+    path = tmp_path / "model.pkl"
+    path.write_bytes(b"\x80\x04K\x01.")  # pickle of the integer 1
+    with pytest.raises(ValueError, match="not a ROME coder model"):
+        coding.load(path)
+
+
+def test_extra_examples_teach_the_model(small_data_dir):
+    item = [{"title": "Pizzaiolo", "description": "Préparer et cuire les pizzas au feu de bois"}]
+    extra = [
+        {"title": "Pizzaiolo H/F", "description": "Cuire les pizzas au feu de bois", "rome_code": "D1102"},
+        {"title": "Pizzaiolo confirmé", "description": "Préparer la pâte à pizza", "rome_code": "D1102"},
+    ]
+    taught = coding.train(small_data_dir, extra_examples=extra)
+    assert taught.family(taught.classify(item)[0][0][0]) == "D1102"
+
+
+def test_classify_records_gives_the_command_output_shape(small_coder):
+    records = [
+        {
+            "id": "FT1",
+            "intitule": "Chauffeur poids lourd (H/F)",
+            "description": "Livraisons régionales",
+            "competences": [{"libelle": "Conduire un poids lourd"}],
+            "romeCode": "N4101",
+        },
+        {"id": "X2", "title": "Serveur", "description": "Service en salle"},
+        {"id": "X3", "title": "", "description": ""},
+    ]
+    results = coding.classify_records(records, coder=small_coder)
+    assert [r["id"] for r in results] == ["FT1", "X2", "X3"]
+    assert results[0]["rome_code"] == "N4101"
+    assert results[1]["rome_code"] == "G1803"
+    for result in results[:2]:
+        assert set(result) == {"id", "rome_code", "candidates"}
+        assert len(result["candidates"]) >= 5
+        assert result["candidates"][0]["rome_code"] == result["rome_code"]
+        assert all(set(c) == {"rome_code", "score"} for c in result["candidates"])
+        json.dumps(result)
+    assert results[2] == {"id": "X3", "rome_code": None, "candidates": [], "error": "no title or description"}
+
+
+def test_source_code_disagreement(small_coder):
+    [candidates] = coding.classify(
+        [{"title": "Boulanger", "description": "Pétrir et cuire le pain"}], coder=small_coder
+    )
+    small_coder_threshold = small_coder.threshold
+    small_coder.threshold = 0.0  # make the model "confident" for this check
+    try:
+        assert coding.strongly_disagrees("F1703", candidates[:1], coder=small_coder)
+        assert not coding.strongly_disagrees("D1102", candidates, coder=small_coder)
+        assert not coding.strongly_disagrees("", candidates, coder=small_coder)
+    finally:
+        small_coder.threshold = small_coder_threshold
+
+
+def test_v3_coded_offers_are_refined_through_their_appellation(small_data_dir):
+    referential = load_referential(small_data_dir)
+    index = {"ingenieur ingenieure donnees": "M1811"}
+    example = example_from_francetravail(
+        {
+            "intitule": "Ingénieur données",
+            "romeCode": "M1805",
+            "appellationlibelle": "Ingénieur / Ingénieure données",
+        },
+        referential,
+        index,
+    )
+    assert example["rome_code"] == "M1811"
+    assert example_from_francetravail({"intitule": "x", "romeCode": "Z9999"}, referential, index) is None
+    assert (
+        len(
+            read_francetravail_examples(
+                small_data_dir / "offers" / "francetravail_offers_dev.jsonl", referential
+            )
+        )
+        == 16
+    )
+
+
+def test_fast_fold_agrees_with_core_fold():
+    from core.text import fold
+
+    for text in (
+        "Aide-soignant(e) H/F",
+        "Cœur de métier : ÉLECTRICIEN",
+        "Préparateur/Préparatrice – Lyon 2ème",
+    ):
+        assert fast_fold(text).split() == fold(text).split()
+    assert title_chars("ab") == [" a", "ab", "b ", " ab", "ab ", " ab "]
+
+
+def test_vectorize_gives_unit_rows(small_coder):
+    features = small_coder.vectorize(["boulanger", "", "macon"], ["petrir la pate", "cuire", ""])
+    norms = np.sqrt(np.asarray(features.multiply(features).sum(axis=1)).ravel())
+    assert np.allclose(norms, 1.0, atol=1e-5)
