@@ -118,14 +118,21 @@ def upsert(
     label = model._meta.verbose_name_plural
     counts = report.for_model(str(label))
     attnames = {name for values in rows.values() for name in values}
-    existing = {
-        getattr(obj, key if key != "pk" else model._meta.pk.attname): obj for obj in model.objects.all()
-    }
+    key_field = key if key != "pk" else model._meta.pk.attname
+    if delete_missing:
+        existing = {getattr(obj, key_field): obj for obj in model.objects.all()}
+    else:
+        # Only the rows being synced: a small sync into a big table stays small.
+        existing = {}
+        for keys in chunked(list(rows), 5000):
+            existing.update(
+                (getattr(obj, key_field), obj) for obj in model.objects.filter(**{f"{key_field}__in": keys})
+            )
     to_create, to_update, changed_fields = [], [], set()
     for natural_key, values in rows.items():
         obj = existing.get(natural_key)
         if obj is None:
-            to_create.append(model(**{key if key != "pk" else model._meta.pk.attname: natural_key, **values}))
+            to_create.append(model(**{key_field: natural_key, **values}))
             continue
         diff = [name for name, value in values.items() if getattr(obj, name) != value]
         if diff:
