@@ -57,14 +57,17 @@ def download_rome(target: Path, *, session: requests.Session | None = None) -> l
         raise DownloadError(f"cannot download {url}: {exc}") from exc
     except zipfile.BadZipFile as exc:
         raise DownloadError(f"{url} is not a zip archive") from exc
-    target.mkdir(parents=True, exist_ok=True)
     extracted = []
-    for member in archive.infolist():
-        name = PurePosixPath(member.filename).name  # flatten folders; never write outside `target`
-        if member.is_dir() or not WANTED_MEMBER.match(name):
-            continue
-        (target / name).write_bytes(archive.read(member))
-        extracted.append(name)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        for member in archive.infolist():
+            name = PurePosixPath(member.filename).name  # flatten folders; never write outside `target`
+            if member.is_dir() or not WANTED_MEMBER.match(name):
+                continue
+            (target / name).write_bytes(archive.read(member))
+            extracted.append(name)
+    except OSError as exc:
+        raise DownloadError(f"cannot write the files into {target}: {exc.strerror or exc}") from exc
     if not any(name.startswith("unix_referentiel_appellation_") for name in extracted):
         raise DownloadError(f"{url} holds no unix_referentiel_appellation_v<version>_utf8.csv file")
     return [f"downloaded {url}", f"extracted {len(extracted)} files into {target}"]

@@ -211,3 +211,13 @@ def test_download_errors_are_clear(tmp_path):
     with pytest.raises(CommandError, match="cannot list the ROME dataset"):
         sync(tmp_path, download=True)
     assert not Fiche.objects.exists()
+
+
+@responses.activate
+@pytest.mark.django_db
+def test_download_into_a_read_only_folder_is_a_clear_error(tmp_path):
+    responses.get(download.DATASET_API_URL, json={"resources": [{"title": "RefRomeCsv.zip", "url": ZIP_URL}]})
+    responses.get(ZIP_URL, body=_zip_of_fixture(), content_type="application/zip")
+    (tmp_path / ROME4).write_text("a file where the folder should be")
+    with pytest.raises(CommandError, match="cannot write the files into"):
+        sync(tmp_path, download=True)
