@@ -8,4 +8,10 @@ class DiagnosisConfig(AppConfig):
     def ready(self):
         from core import navigation
 
-        navigation.register("Diagnostic territorial", "diagnosis:index", order=60)
+        navigation.register(
+            "Diagnostic territorial",
+            "diagnosis:index",
+            order=60,
+            group="Pilotage",
+            description="Le diagnostic partagé : métiers en tension, besoins de recrutement et offre de formation.",
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from html import escape
 
 from django.utils import timezone
 from openpyxl import Workbook
@@ -89,20 +90,21 @@ def report_pdf(*, title: str, tables: Iterable[Table], datasets: Iterable, intro
     styles = getSampleStyleSheet()
     small = styles["BodyText"].clone("small", fontSize=8, leading=10)
     story = [
-        Paragraph(title, styles["Title"]),
-        Paragraph(f"Édité le {timezone.localdate():%d/%m/%Y}. {intro}", styles["BodyText"]),
+        Paragraph(escape(title), styles["Title"]),
+        Paragraph(escape(f"Édité le {timezone.localdate():%d/%m/%Y}. {intro}"), styles["BodyText"]),
         Spacer(1, 0.3 * cm),
         Paragraph("Sources et millésimes", styles["Heading2"]),
     ]
     for dataset in datasets:
-        story.append(Paragraph(f"• {dataset.citation} — {dataset.note}", small))
+        story.append(Paragraph(escape(f"• {dataset.citation} — {dataset.note}"), small))
     for table in tables:
-        story += [Spacer(1, 0.4 * cm), Paragraph(table.title, styles["Heading2"])]
+        story += [Spacer(1, 0.4 * cm), Paragraph(escape(table.title), styles["Heading2"])]
         if not table.rows:
             story.append(Paragraph("Aucune donnée pour ce territoire.", styles["BodyText"]))
             continue
-        data = [[Paragraph(c.label, small) for c in table.columns]]
-        data += [[Paragraph(value, small) for value in row] for row in table.display_rows()]
+        # Paragraph reads a markup language: text from the sources ("&", "<") is escaped first.
+        data = [[Paragraph(escape(c.label), small) for c in table.columns]]
+        data += [[Paragraph(escape(value), small) for value in row] for row in table.display_rows()]
         widths = [(7 if i == 1 else 2.6) * cm for i in range(len(table.columns))]
         flow = LongTable(data, colWidths=widths, repeatRows=1)
         flow.setStyle(
@@ -116,8 +118,8 @@ def report_pdf(*, title: str, tables: Iterable[Table], datasets: Iterable, intro
         )
         story.append(flow)
         if table.note:
-            story.append(Paragraph(table.note, small))
+            story.append(Paragraph(escape(table.note), small))
         for source in table.sources:
-            story.append(Paragraph(f"Source : {source}", small))
+            story.append(Paragraph(escape(f"Source : {source}"), small))
     document.build(story)
     return out.getvalue()

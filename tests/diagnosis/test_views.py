@@ -79,6 +79,9 @@ def test_csv_and_xlsx_exports_hold_the_table(client, amiens, committee_member):
 
 
 def test_pdf_report(client, amiens, committee_member):
+    IndicatorFactory(
+        occupation_code="G1603", occupation_label="Personnel polyvalent <hôtellerie> & restauration"
+    )
     client.force_login(committee_member)
     response = client.get(PAGE + "rapport.pdf")
     assert response["Content-Type"] == "application/pdf"
