@@ -8,4 +8,9 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from core import navigation
 
-        navigation.register("Organisations", "accounts:organisations", order=90)
+        navigation.register(
+            "Organisations",
+            "accounts:organisations",
+            order=90,
+            description="Les organisations partenaires du réseau et les territoires qu'elles couvrent.",
+        )

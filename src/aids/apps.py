@@ -8,7 +8,14 @@ class AidsConfig(AppConfig):
     def ready(self):
         from core import navigation
 
-        navigation.register("Aides à la mobilité", "aids:catalogue", order=40, login_required=False)
+        navigation.register(
+            "Aides à la mobilité",
+            "aids:catalogue",
+            order=40,
+            login_required=False,
+            group="Accompagnement",
+            description="Les aides à la mobilité et à la levée des freins, et un simulateur pour savoir à quoi l'on a droit.",
+        )
         if _serving():
             # Load OpenFisca (seconds) in the background, so the first simulation does not wait for it.
             import threading

@@ -8,4 +8,10 @@ class GovernanceConfig(AppConfig):
     def ready(self):
         from core import navigation
 
-        navigation.register("Gouvernance", "governance:home", order=70)
+        navigation.register(
+            "Gouvernance",
+            "governance:home",
+            order=70,
+            group="Pilotage",
+            description="Les comités pour l'emploi, leurs réunions et le suivi des engagements du protocole.",
+        )

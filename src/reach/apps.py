@@ -8,4 +8,11 @@ class ReachConfig(AppConfig):
     def ready(self):
         from core import navigation
 
-        navigation.register("Temps de trajet", "reach:index", order=35, login_required=False)
+        navigation.register(
+            "Temps de trajet",
+            "reach:index",
+            order=35,
+            login_required=False,
+            group="Référentiels",
+            description="Temps de trajet entre deux communes, en voiture, en transports, à vélo ou à pied.",
+        )

@@ -8,4 +8,10 @@ class TrainingConfig(AppConfig):
     def ready(self):
         from core import navigation
 
-        navigation.register("Offre de formation", "training:sessions", order=61)
+        navigation.register(
+            "Offre de formation",
+            "training:sessions",
+            order=61,
+            group="Pilotage",
+            description="Les sessions de formation et les places en apprentissage.",
+        )
