@@ -1,6 +1,9 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from dsfr.forms import DsfrBaseForm
+
+from accounts import throttle
 
 
 class LoginForm(DsfrBaseForm, AuthenticationForm):
@@ -13,3 +16,21 @@ class LoginForm(DsfrBaseForm, AuthenticationForm):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+    def clean(self):
+        """Refuse a locked account or address with its own message, before and right after a failure."""
+        email = self.cleaned_data.get("username")
+        if email is None or self.cleaned_data.get("password") is None:
+            return super().clean()
+        ip = throttle.client_ip(self.request)
+        lock = throttle.lock_status(email=email, ip=ip)
+        if lock is not None:
+            throttle.record_failure(email=email, request=self.request, reason=throttle.LOCKED_REASON)
+            raise ValidationError(lock.message, code="locked")
+        try:
+            return super().clean()
+        except ValidationError:
+            lock = throttle.lock_status(email=email, ip=ip)
+            if lock is not None:  # this failure was the last one allowed
+                raise ValidationError(lock.message, code="locked") from None
+            raise

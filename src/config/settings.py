@@ -181,3 +181,34 @@ DSFR_MARK_OPTIONAL_FIELDS = True
 # without coordination, and how close in days two recruitment operations on the same sector and basin clash.
 SOLICITATION_WINDOW_DAYS = int(os.environ.get("SOLICITATION_WINDOW_DAYS", "30"))
 OPERATION_CONFLICT_DAYS = int(os.environ.get("OPERATION_CONFLICT_DAYS", "7"))
+
+# --- Security (issue 9): transport, headers, login throttling. See docs/security.md. -------------------------
+# HTTPS settings apply when the site is served over HTTPS: DJANGO_HTTPS, on by default for a deployment (not
+# DEBUG, a database server and its own secret key; local runs and the throwaway test server have no key).
+# Behind a TLS-terminating proxy, set DJANGO_SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO so Django knows the
+# original scheme (else SECURE_SSL_REDIRECT loops).
+HTTPS = env_bool(
+    "DJANGO_HTTPS", not DEBUG and "DATABASE_URL" in os.environ and "DJANGO_SECRET_KEY" in os.environ
+)
+if HTTPS:
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+if os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (os.environ["DJANGO_SECURE_PROXY_SSL_HEADER"], "https")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy with a per-request nonce, and Permissions-Policy (core.security).
+MIDDLEWARE.insert(1, "core.security.SecurityHeadersMiddleware")
+CSP_REPORT_ONLY = env_bool("DJANGO_CSP_REPORT_ONLY", False)
+CSP_REPORT_URI = os.environ.get("DJANGO_CSP_REPORT_URI", "")
+
+# Password login: lock an account after LOGIN_FAILURES_PER_ACCOUNT failures in LOGIN_LOCKOUT_MINUTES, an address
+# after LOGIN_FAILURES_PER_IP (accounts.throttle, counted in the audit log so it holds across processes).
+AUTHENTICATION_BACKENDS = ["accounts.throttle.ThrottledModelBackend"]
+LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "5"))
+LOGIN_FAILURES_PER_IP = int(os.environ.get("LOGIN_FAILURES_PER_IP", "20"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+# Behind a reverse proxy: the META key of the header it appends the client address to (HTTP_X_FORWARDED_FOR).
+LOGIN_CLIENT_IP_HEADER = os.environ.get("LOGIN_CLIENT_IP_HEADER", "")
