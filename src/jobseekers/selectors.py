@@ -242,6 +242,7 @@ class Summary:
     start: date | None = None
     end: date | None = None
     territory: Region | Departement | Bassin | None = None
+    demo_requests: int = 0  # how many of the requests counted are demo data (fictitious people)
 
     @property
     def totals(self) -> dict:
@@ -327,7 +328,8 @@ def aid_requests_summary(
         )
         for values in grouped
     ]
-    return Summary(rows=rows, start=start, end=end, territory=territory)
+    demo_requests = requests.filter(jobseeker__is_demo=True).count()
+    return Summary(rows=rows, start=start, end=end, territory=territory, demo_requests=demo_requests)
 
 
 def may_see_dashboard(user: User) -> bool:

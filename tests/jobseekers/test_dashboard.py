@@ -101,6 +101,18 @@ def test_dashboard_page_and_csv_for_a_committee_member(client, requests_data):
     }
 
 
+def test_demo_requests_are_counted_and_said(client, requests_data):
+    from jobseekers.models import JobSeeker
+
+    assert aid_requests_summary().demo_requests == 0
+    JobSeeker.objects.filter(commune=requests_data["laon"]).update(is_demo=True)
+    assert aid_requests_summary().demo_requests == 3
+    assert aid_requests_summary(start=timezone.localdate() - timedelta(days=30)).demo_requests == 2
+    client.force_login(advisor_of(OrganisationFactory()))
+    page = page_text(client.get(reverse("jobseekers:dashboard")))
+    assert "Ces chiffres comprennent 3 demandes de démonstration" in page
+
+
 def test_dashboard_has_no_personal_data(client, requests_data):
     member = advisor_of(OrganisationFactory(), role=Role.COMMITTEE_MEMBER)
     client.force_login(member)
