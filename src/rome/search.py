@@ -8,8 +8,8 @@ Method (docs/rome.md):
 1. normalisation: accents and punctuation folded, job-ad noise removed ("H/F", "CDI", "alternance", seniority
    words, numbers), inflections reduced by a light French stemmer (feminine and plural forms: "soignante",
    "infirmières" -> "soignant", "infirmier"), a few English job words translated ("developer" -> "développeur");
-2. words the referential does not know are corrected to the nearest known word (typos) or, for the last word of
-   an autocomplete, completed as a prefix;
+2. words the referential does not know are corrected to the nearest known word (typos); the last word of an
+   autocomplete is completed as a prefix, preferring completions that go with the words typed before;
 3. candidates come from a TF-IDF vector space over each appellation's label (words and word pairs); they are
    ranked by that similarity, the similarity of the query with the appellation's whole fiche (all its
    appellations, its ROME 4.0 and v3 labels, its definition), a fuzzy string ratio, and priors (the
@@ -301,6 +301,7 @@ class _Space:
 
 class AppellationIndex:
     CANDIDATES = 60
+    COMPLETIONS = 5
     # Weights of the ranking (sum 1 before priors): label similarity, fiche similarity, fiche vote, fuzzy ratio.
     WEIGHTS = (0.5, 0.2, 0.15, 0.15)
 
@@ -325,17 +326,24 @@ class AppellationIndex:
             [(0.04 if e.is_principal else 0.0) - (0.08 if e.rarely_used else 0.0) for e in self.entries]
         )
         # Known surface words, for typo correction and prefix completion.
-        self.word_counts = Counter(w for e in self.entries for w in set(words(f"{e.label} {e.short_label}")))
+        self.postings: dict[str, set[int]] = {}
+        for i, e in enumerate(self.entries):
+            for w in set(words(f"{e.label} {e.short_label}")):
+                self.postings.setdefault(w, set()).add(i)
+        self.word_counts = Counter({w: len(p) for w, p in self.postings.items()})
         self.known_words = sorted(self.word_counts)
         self.known_set = set(self.known_words)
-        self._word_cache: dict[tuple[str, bool], list[tuple[str, float]]] = {}
+        self._word_cache: dict[tuple, list[tuple[str, float]]] = {}
 
     def __len__(self):
         return len(self.entries)
 
-    def _resolve_word(self, word: str, *, last: bool) -> list[tuple[str, float]]:
-        """Known words a query word stands for, with a weight: itself, a completion or a typo correction."""
-        key = (word, last)
+    def _resolve_word(
+        self, word: str, *, last: bool, context: tuple[str, ...] = ()
+    ) -> list[tuple[str, float]]:
+        """Known words a query word stands for, with a weight: itself, a completion or a typo correction.
+        `context` (the query's other words) ranks the completions of an unfinished last word."""
+        key = (word, last, context)
         if key in self._word_cache:
             return self._word_cache[key]
         resolved = [(word, 1.0)] if word in self.known_set else []
@@ -349,8 +357,11 @@ class AppellationIndex:
                     break
                 if candidate != word and self.word_counts[candidate] > self.word_counts.get(word, 0):
                     completions.append(candidate)
-            completions.sort(key=lambda c: -self.word_counts[c])
-            resolved += [(c, 0.9) for c in completions[:5]]
+            # Completions found with the other words of the query first ("aide so" -> "soignant"), then the
+            # most frequent ones.
+            together = set.intersection(*(self.postings[w] for w in context)) if context else set()
+            completions.sort(key=lambda c: (-len(together & self.postings[c]), -self.word_counts[c]))
+            resolved += [(c, 0.9) for c in completions[: self.COMPLETIONS]]
         if not resolved and len(word) >= 4:  # a typo: the nearest known words
             cutoff = 80 if len(word) >= 6 else 75
             for candidate, score, _ in process.extract(
@@ -371,7 +382,9 @@ class AppellationIndex:
         weighted: dict[str, float] = {}
         resolved_words: list[str] = []
         for position, w in enumerate(expanded):
-            options = self._resolve_word(w, last=prefix and position == len(expanded) - 1)
+            last = prefix and position == len(expanded) - 1
+            context = tuple(sorted({r for r in resolved_words if r in self.known_set})) if last else ()
+            options = self._resolve_word(w, last=last, context=context)
             for known, weight in options:
                 s = stem(known)
                 weighted[s] = max(weighted.get(s, 0.0), weight)

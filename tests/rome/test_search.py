@@ -30,6 +30,9 @@ ENTRIES = [
     (11573, "Boulanger / Boulangère", "D1102", "Boulanger / Boulangère", True, False),
     (16112, "Infirmier / Infirmière en soins généraux (IDE)", "J1506", "Infirmier / Infirmière", True, False),
     (404278, "Data engineer", "M1811", "Data engineer", True, False),
+    (20000, "Soudeur / Soudeuse", "H2913", "Soudeur / Soudeuse", True, False),
+    (20001, "Soudeur / Soudeuse TIG", "H2913", "Soudeur / Soudeuse", False, False),
+    (20002, "Soudeur / Soudeuse MIG", "H2913", "Soudeur / Soudeuse", False, False),
     (
         38999,
         "Développeur / Développeuse logiciel ou d'application",
@@ -84,10 +87,17 @@ def first(index, query):
         ("software developer", 38999),  # English title
         ("web", 14156),
         ("boulang", 11573),  # unfinished word of an autocomplete
+        ("aide so", 10891),
+        ("soud", 20000),
     ],
 )
 def test_queries_find_the_expected_appellation(index, query, expected):
     assert first(index, query) == expected
+
+
+def test_an_unfinished_word_is_completed_with_the_words_typed_before(index):
+    assert index._resolve_word("so", last=True)[0][0] == "soudeur"  # the most frequent completion alone
+    assert index._resolve_word("so", last=True, context=("aide",))[0][0] == "soignant"
 
 
 def test_rarely_used_and_synonyms_come_after_the_principal_appellation(index):
