@@ -206,7 +206,12 @@ def _comparison_rows(first, second):
 
 def compare(request):
     form = CompareForm(request.GET or None)
-    context = {"title": "Comparer deux territoires", "breadcrumb_links": [HOME], "form": form}
+    context = {
+        "title": "Comparer deux territoires",
+        "breadcrumb_links": [HOME],
+        "form": form,
+        "datasets": selectors.datasets(),
+    }
     if form.is_bound and form.is_valid():
         first = selectors.territory_from_ref(form.cleaned_data["first"])
         second = selectors.territory_from_ref(form.cleaned_data["second"])
@@ -226,7 +231,12 @@ def compare(request):
 
 def compare_occupations(request):
     form = CompareOccupationsForm(request.GET or None)
-    context = {"title": "Comparer deux métiers", "breadcrumb_links": [HOME], "form": form}
+    context = {
+        "title": "Comparer deux métiers",
+        "breadcrumb_links": [HOME],
+        "form": form,
+        "datasets": selectors.datasets(),
+    }
     if form.is_bound and form.is_valid():
         territory = selectors.territory_from_ref(form.cleaned_data["territory"])
         labels = dict(form.fields["first"].choices)

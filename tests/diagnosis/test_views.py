@@ -100,6 +100,7 @@ def test_compare_two_territories_and_two_occupations(client, amiens, committee_m
     )
     html = response.content.decode()
     assert "Personnel polyvalent" in html and "Classe de tension" in html
+    assert "Sources et millésimes" in html and "Enquête Besoins en main-d" in html
 
 
 def test_advisor_cannot_draft_an_action(client, amiens):
