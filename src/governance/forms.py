@@ -28,8 +28,6 @@ from territories.models import Bassin, Commune
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-# django-dsfr's checkbox snippets need django-widget-tweaks, which the project does not install: yes/no selects.
-YES_NO = forms.Select(choices=((True, "oui"), (False, "non")))
 
 
 class CommitteeForm(DsfrBaseForm, forms.ModelForm):
@@ -91,7 +89,7 @@ class MemberForm(DsfrBaseForm, forms.ModelForm):
             "mandate_start",
             "mandate_end",
         ]
-        widgets = {"mandate_start": DATE, "mandate_end": DATE, "has_vote": YES_NO}
+        widgets = {"mandate_start": DATE, "mandate_end": DATE}
         help_texts = {
             "mandate_end": "Laissez vide : trois ans moins un jour après le début (art. R5311-36).",
             "has_vote": "Seuls l'État, les collectivités et les partenaires sociaux ont voix délibérative (R5311-37).",
@@ -248,7 +246,7 @@ class SheetForm(DsfrBaseForm, forms.ModelForm):
             "starts_on": DATE,
             "ends_on": DATE,
             "objective": forms.Textarea(attrs={"rows": 3}),
-            "co_partners": forms.SelectMultiple(attrs={"size": 6}),
+            "co_partners": forms.CheckboxSelectMultiple,
         }
 
 
@@ -283,7 +281,6 @@ class IndicatorForm(DsfrBaseForm, forms.ModelForm):
         widgets = {
             "baseline_on": DATE,
             "definition": forms.Textarea(attrs={"rows": 2}),
-            "higher_is_better": YES_NO,
         }
 
     def __init__(self, *args, **kwargs):
