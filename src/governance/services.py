@@ -178,6 +178,7 @@ def validate_member(member: Member) -> None:
         mandate_start__lte=member.mandate_end, mandate_end__gte=member.mandate_start
     ).exclude(pk=member.pk)
     if member.chair:
+        member.has_vote = True  # the co-presidents always deliberate (R5311-37)
         errors += rules.chair_errors(
             member, level=committee.level, other_chairs=list(overlapping.exclude(chair=""))
         )
