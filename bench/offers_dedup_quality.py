@@ -2,11 +2,16 @@
 F1 of the product's path (the offers connectors parse the files, offers.dedup groups them), against the
 baseline "same employer + same postal code + fuzzy title", plus speed.
 
-    .venv/bin/python bench/offers_dedup_quality.py [--data-dir DIR] [--errors N]
+    .venv/bin/python bench/offers_dedup_quality.py [--data-dir DIR] [--errors N] [--pool N --batch M]
 
 Pairwise: every pair of publications put in one group is a predicted pair; it is right when truth.jsonl puts
 them in one cluster. The incremental check adds the files in three time-ordered batches and compares with the
 full rebuild.
+
+Scale (`--pool N --batch M`): N generated publications (the dev offers' titles, texts and contracts, spread over
+the communes of France in proportion to their population, 1 employer in 5 anonymous, one in four published again
+by another source) form the pool; then a batch of M new ones is assigned incrementally. Reports throughput,
+batch time and peak memory.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import os
 import sys
 import time
 from collections import Counter, defaultdict
+from datetime import UTC, datetime
 from itertools import combinations
 from pathlib import Path
 
@@ -33,6 +39,7 @@ from django.conf import settings  # noqa: E402
 from offers.canonical import CanonicalOffer  # noqa: E402
 from offers.connectors import connector  # noqa: E402
 
+DAY0 = datetime(2025, 1, 1, tzinfo=UTC)
 SOURCES = (
     ("francetravail", "francetravail.json", "francetravail", None),
     ("jobboard", "jobboard.jsonld.json", "jobposting", None),
@@ -104,10 +111,94 @@ def baseline(offers: list[CanonicalOffer]) -> list[int]:
     return [root(i) for i in range(len(offers))]
 
 
+def generated(offers: list[CanonicalOffer], count: int, *, seed: int, prefix: str) -> list[CanonicalOffer]:
+    import csv
+    import random
+    from dataclasses import replace
+    from datetime import timedelta
+
+    rng = random.Random(seed)
+    communes = []
+    with (Path(settings.DATA_DIR) / "territories" / "communes.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["lat"] and row["population_2021"]:
+                communes.append(
+                    (
+                        row["insee_com"],
+                        row["code_postal"],
+                        row["commune"],
+                        float(row["lat"]),
+                        float(row["lng"]),
+                        int(row["population_2021"]),
+                    )
+                )
+    weights = [c[5] for c in communes]
+    result = []
+    while len(result) < count:
+        base = offers[rng.randrange(len(offers))]
+        code, postal, name, lat, lon, _ = rng.choices(communes, weights)[0]
+        employer = (
+            "" if rng.random() < 0.2 else f"{base.employer_name or 'Entreprise'} {rng.randrange(20000)}"
+        )
+        first = replace(
+            base,
+            source="francetravail",
+            source_id=f"{prefix}{len(result)}",
+            employer_name=employer,
+            commune_code=code,
+            postal_code=postal,
+            commune_name=name,
+            latitude=lat,
+            longitude=lon,
+            published_at=(base.published_at or DAY0) + timedelta(days=rng.randrange(365)),
+            raw={},
+        )
+        result.append(first)
+        if rng.random() < 0.25 and len(result) < count:
+            result.append(
+                replace(
+                    first,
+                    source="jobboard",
+                    source_id=f"{prefix}{len(result)}",
+                    commune_code="",
+                    contract_type="",
+                    title=first.title + " - " + name,
+                )
+            )
+    return result
+
+
+def scale(offers: list[CanonicalOffer], pool_size: int, batch_size: int) -> None:
+    import resource
+
+    from offers import dedup
+
+    pool = generated(offers, pool_size, seed=1, prefix="P")
+    batch = generated(offers, batch_size, seed=2, prefix="B")
+    index = dedup.DedupIndex()
+    started, cpu = time.perf_counter(), time.process_time()
+    dedup.assign([pool[i] for i in dedup.time_order(pool)], index)
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    print(
+        f"pool of {pool_size:,}: built in {wall:.1f} s ({pool_size / wall:,.0f}/s wall, {pool_size / cpu:,.0f}/s CPU)"
+    )
+    started, cpu = time.perf_counter(), time.process_time()
+    ids = dedup.assign(batch, index)
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    joined = sum(cluster_id < pool_size for cluster_id in ids)
+    print(
+        f"incremental batch of {batch_size:,} into {pool_size:,}: {wall:.1f} s wall, {cpu:.1f} s CPU "
+        f"({joined:,} joined a pool cluster)"
+    )
+    print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=Path(settings.DATA_DIR))
     parser.add_argument("--errors", type=int, default=0, help="print N wrong pairs of each kind")
+    parser.add_argument("--pool", type=int, default=0, help="also time a generated pool of N publications")
+    parser.add_argument("--batch", type=int, default=10_000, help="incremental batch size for --pool")
     args = parser.parse_args()
     folder = args.data_dir / "offers" / "dedup_dev"
 
@@ -166,6 +257,8 @@ def main() -> int:
                         f"{o.commune_code} {o.commune_name} | {o.contract_type} | {o.published_at}"
                     )
                 print()
+    if args.pool:
+        scale(offers, args.pool, args.batch)
     return 0 if result["f1"] >= 0.97 else 1
 
 

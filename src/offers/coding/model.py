@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.isotonic import IsotonicRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import normalize
 
@@ -120,8 +121,11 @@ class RomeCoder:
     idf: np.ndarray  # the three vectorizers' idf, end to end
     appellation_vectors: sp.csr_matrix  # features x appellations and fiche labels, grouped by fiche
     appellation_starts: np.ndarray  # index of each fiche's first appellation
-    title_features: int  # the title blocks come first in the feature space
+    word_features: int  # the title words block comes first in the feature space
     temperature: float = 0.05
+    # Isotonic map of the best family's softmax probability to its out-of-fold accuracy (x ascending).
+    calibration_x: np.ndarray = field(default_factory=lambda: np.array([0.0, 1.0]))
+    calibration_y: np.ndarray = field(default_factory=lambda: np.array([0.0, 1.0]))
     threshold: float = 0.8  # auto-coding threshold on the confidence
     info: dict = field(default_factory=dict)
 
@@ -171,12 +175,11 @@ class RomeCoder:
         return matrix
 
     def appellation_scores(self, features: sp.csr_matrix) -> np.ndarray:
-        """Rows x fiches: cosine of the title alone to the fiche's closest appellation (or label)."""
-        squares = features.multiply(features)
-        squares.data[squares.indices >= self.title_features] = 0
-        title_norm = np.sqrt(np.asarray(squares.sum(axis=1))).ravel()
-        similarity = (features @ self.appellation_vectors).toarray()
-        similarity /= np.maximum(title_norm, 1e-12)[:, None]
+        """Rows x fiches: cosine of the title's words to the fiche's closest appellation (or label)."""
+        words = features[:, : self.word_features]
+        norms = np.sqrt(np.asarray(words.multiply(words).sum(axis=1))).ravel()
+        similarity = (words @ self.appellation_vectors).toarray()
+        similarity /= np.maximum(norms, 1e-12)[:, None]
         return np.maximum.reduceat(similarity, self.appellation_starts, axis=1)
 
     def fiche_scores(self, features: sp.csr_matrix) -> np.ndarray:
@@ -230,15 +233,22 @@ class RomeCoder:
     def _candidates(self, scores: np.ndarray, top_k: int) -> list[list[tuple[str, float]]]:
         probabilities, _ = self.family_probabilities(scores)
         top_k = min(top_k, probabilities.shape[1])
-        families = np.argsort(-probabilities, axis=1, kind="stable")[:, :top_k]
+        families = np.argpartition(-probabilities, top_k - 1, axis=1)[:, :top_k]
+        rows = np.arange(len(probabilities))[:, None]
+        families = families[rows, np.argsort(-probabilities[rows, families], axis=1, kind="stable")]
+        ranked = probabilities[rows, families]
+        # The best family's probability becomes its calibrated accuracy; the others share the rest in proportion.
+        best = np.interp(ranked[:, 0], self.calibration_x, self.calibration_y)
+        rest = (1 - best) / np.maximum(1 - ranked[:, 0], 1e-9)
+        confidences = np.minimum.accumulate(np.column_stack([best, ranked[:, 1:] * rest[:, None]]), axis=1)
         ends = np.append(self.family_starts[1:], len(self.codes))
         results = []
         for row, row_families in enumerate(families):
             candidates = []
-            for family in row_families:
+            for family, confidence in zip(row_families, confidences[row], strict=True):
                 start, end = self.family_starts[family], ends[family]
-                best = start + int(np.argmax(scores[row, start:end]))
-                candidates.append((self.codes[best], round(float(probabilities[row, family]), 4)))
+                best_fiche = start + int(np.argmax(scores[row, start:end]))
+                candidates.append((self.codes[best_fiche], round(float(confidence), 4)))
             results.append(candidates)
         return results
 
@@ -312,7 +322,7 @@ def _fit(
         idf=np.concatenate([words.idf_, chars.idf_, description.idf_]).astype(np.float32),
         appellation_vectors=sp.csr_matrix((0, 0)),
         appellation_starts=np.zeros(0, dtype=np.int64),
-        title_features=len(words.vocabulary_) + len(chars.vocabulary_),
+        word_features=len(words.vocabulary_),
         centroids=sp.csr_matrix((0, 0)),
         neighbours=sp.csr_matrix((0, 0)),
         neighbour_codes=labels[len(ref_codes) :],
@@ -333,20 +343,23 @@ def _fit(
     ]
     title_only = sorted(set(title_only), key=lambda i: (labels[i], i))
     title_vectors = coder.vectorize([ref_titles[i] for i in title_only], [""] * len(title_only))
-    coder.appellation_vectors = title_vectors.T.tocsr()
+    coder.appellation_vectors = (
+        normalize(title_vectors[:, : coder.word_features]).astype(np.float32).T.tocsr()
+    )
     title_labels = labels[title_only]
     coder.appellation_starts = np.searchsorted(title_labels, np.arange(len(codes)))
     return coder
 
 
-def _calibrate(referential: RomeReferential, examples: list[dict], seed: int) -> tuple[float, float, dict]:
+def _calibrate(referential: RomeReferential, examples: list[dict], seed: int):
     """Temperature and auto-coding threshold from out-of-fold predictions on the coded examples.
 
     Folds keep each title + employer group on one side (the same job re-posted must not be its own neighbour).
     """
     groups = [example["group"] for example in examples]
     if len(examples) < MIN_CALIBRATION_EXAMPLES or len(set(groups)) < CALIBRATION_FOLDS:
-        return 0.05, 0.8, {"calibration": "default (too few coded examples)"}
+        identity = (np.array([0.0, 1.0]), np.array([0.0, 1.0]))
+        return 0.05, 0.8, identity, {"calibration": "default (too few coded examples)"}
     # Shuffle the groups with the seed so the folds do not follow the file order.
     rng = np.random.default_rng(seed)
     unique_groups = sorted(set(groups))
@@ -373,8 +386,15 @@ def _calibrate(referential: RomeReferential, examples: list[dict], seed: int) ->
             best_temperature, best_loss = float(temperature), loss
     probabilities = np.exp(shifted / best_temperature)
     probabilities /= probabilities.sum(axis=1, keepdims=True)
-    confidence = probabilities.max(axis=1)
     correct = probabilities.argmax(axis=1) == truth
+    isotonic = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(
+        probabilities.max(axis=1), correct.astype(float)
+    )
+    calibration = (
+        np.asarray(isotonic.X_thresholds_, dtype=float),
+        np.asarray(isotonic.y_thresholds_, dtype=float),
+    )
+    confidence = np.interp(probabilities.max(axis=1), *calibration)
     order = np.argsort(-confidence, kind="stable")
     running_precision = np.cumsum(correct[order]) / np.arange(1, len(order) + 1)
     # The lowest confidence whose whole "above" set still meets the precision target.
@@ -383,6 +403,7 @@ def _calibrate(referential: RomeReferential, examples: list[dict], seed: int) ->
     return (
         best_temperature,
         round(threshold, 4),
+        calibration,
         {
             "calibration": f"{CALIBRATION_FOLDS}-fold out-of-fold, {len(truth)} coded examples",
             "oof_top1_family": round(float(correct.mean()), 4),
@@ -409,7 +430,7 @@ def train(
         offers_path = Path(data_dir) / OFFERS_FILE
         offer_examples = read_francetravail_examples(offers_path, referential) if offers_path.exists() else []
     examples = list(clean_examples([*offer_examples, *extra_examples], referential))
-    temperature, threshold, info = _calibrate(referential, examples, seed)
+    temperature, threshold, calibration, info = _calibrate(referential, examples, seed)
     info.update(
         {
             "seed": seed,
@@ -420,4 +441,6 @@ def train(
             "threshold": threshold,
         }
     )
-    return _fit(referential, examples, temperature=temperature, threshold=threshold, info=info)
+    coder = _fit(referential, examples, temperature=temperature, threshold=threshold, info=info)
+    coder.calibration_x, coder.calibration_y = calibration
+    return coder

@@ -28,14 +28,14 @@ DESCRIPTION_SAME = 0.5  # containment of word pairs that shows the same text
 DESCRIPTION_OTHER = 0.15  # below it, two texts are different announcements
 
 
-def same_place(a: Fingerprint, b: Fingerprint) -> tuple[str, float | None] | None:
-    distance = distance_km(a.latitude, a.longitude, b.latitude, b.longitude)
+def same_place(a: Fingerprint, b: Fingerprint) -> str | None:
     if a.commune_code and b.commune_code:
-        return ("commune", distance) if a.commune_code == b.commune_code else None
+        return "commune" if a.commune_code == b.commune_code else None
     if a.city and a.city == b.city:
-        return "city", distance
+        return "city"
+    distance = distance_km(a.latitude, a.longitude, b.latitude, b.longitude)
     if distance is not None and distance <= PLACE_KM:
-        return "distance", distance
+        return "distance"
     return None
 
 
@@ -76,9 +76,10 @@ def compare(a: Fingerprint, b: Fingerprint) -> dict | None:
         return None
     if description is not None and description < DESCRIPTION_OTHER and siret is None:
         return None
+    distance = distance_km(a.latitude, a.longitude, b.latitude, b.longitude)
     return {
-        "place": place[0],
-        "distance_km": None if place[1] is None else round(place[1], 1),
+        "place": place,
+        "distance_km": None if distance is None else round(distance, 1),
         "siret": siret,
         "employer": None if employer is None else round(employer),
         "title": round(title),
