@@ -27,7 +27,7 @@ def test_advisor_matches_a_person_with_offers_and_an_offer_with_people(page, log
 
     login(advisor)
     page.goto(f"/mise-en-relation/personnes/{record.pk}/offres/")
-    card = page.locator("li.fr-card", has_text="Aide-soignant de nuit H/F")
+    card = page.locator("li.match-result", has_text="Aide-soignant de nuit H/F")
     assert "Même métier que celui recherché" in card.inner_text()
     card.get_by_role("button", name="Proposer cette offre").click()
     page.wait_for_url(f"**/mise-en-relation/personnes/{record.pk}/offres/")
