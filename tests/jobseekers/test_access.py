@@ -100,6 +100,8 @@ def test_guessing_ids_gives_404_like_a_missing_record(client, world):
     assert client.get(url).status_code == 404
     url = reverse("jobseekers:need", args=[own.pk, world.need.pk])
     assert client.get(url).status_code == 404
+    url = reverse("jobseekers:aid_request_create", args=[own.pk])
+    assert client.get(url, {"projet": world.need.pk}).status_code == 404
 
 
 def test_list_shows_only_records_followed_today_by_my_organisations(client, world):
