@@ -7,6 +7,7 @@ URL_PREFIX = "diagnostic/"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("recalculer/", views.recompute, name="recompute"),
     path("comparer/territoires/", views.compare, name="compare"),
     path("comparer/metiers/", views.compare_occupations, name="compare_occupations"),
     path("actions/", views.action_list, name="actions"),

@@ -1,3 +1,5 @@
+import time
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -10,6 +12,7 @@ from accounts.models import Organisation
 from accounts.permissions import is_administrator, organisations_of
 from diagnosis import charts, exports, selectors, services, tables
 from diagnosis.forms import ActionLineForm, CompareForm, CompareOccupationsForm, StatusForm
+from diagnosis.indicators import recompute_indicators
 from diagnosis.models import ActionLine, Indicator, OccupationKind
 from diagnosis.selectors import TERRITORY_SLUGS
 from rome.models import Fiche
@@ -35,8 +38,20 @@ def index(request):
             "compare_form": CompareForm(),
             "compare_occupations_form": CompareOccupationsForm(),
             "recent_actions": ActionLine.objects.select_related("owner")[:5],
+            "can_recompute": is_administrator(request.user),
         },
     )
+
+
+@require_POST
+def recompute(request):
+    """Administrators rebuild the indicators after importing or entering training data (a few seconds)."""
+    if not is_administrator(request.user):
+        raise PermissionDenied("Réservé aux administrateurs.")
+    started = time.perf_counter()
+    count = recompute_indicators()
+    messages.success(request, f"{count} indicateurs recalculés en {time.perf_counter() - started:.1f} s.")
+    return redirect("diagnosis:index")
 
 
 def _territory(kind_slug: str, code: str):

@@ -235,3 +235,12 @@ def test_owner_member_edits_an_action_and_history_keeps_versions(client, amiens,
     assert action.title == "Ouvrir 30 places" and action.history.count() == 2
     client.force_login(advisor_of(OrganisationFactory(name="Autre")))
     assert client.get(f"/diagnostic/actions/{action.pk}/modifier/").status_code == 403
+
+
+def test_only_administrators_recompute_from_the_page(client, amiens, committee_member):
+    client.force_login(committee_member)
+    assert client.post("/diagnostic/recalculer/").status_code == 403
+    client.force_login(advisor_of(OrganisationFactory(name="Admin"), role=Role.ADMINISTRATOR))
+    response = client.post("/diagnostic/recalculer/", follow=True)
+    assert response.status_code == 200
+    assert "indicateurs recalculés" in response.content.decode()
