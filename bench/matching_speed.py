@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-from matching.engine import CONTRACTS, OfferIndex, PeopleIndex, Profile, rank_offers, rank_people  # noqa: E402
-from matching.occupations import OccupationGraph  # noqa: E402
-from reach.travel import CONTEXT_ORDER, Mode, TravelModel, classify_context  # noqa: E402
+from matching.engine import CONTRACTS, OfferIndex, PeopleIndex, Profile, rank_offers, rank_people
+from matching.occupations import OccupationGraph
+from reach.travel import CONTEXT_ORDER, Mode, TravelModel, classify_context
 
 DATA_DIR = Path(os.environ.get("DATA_DIR", Path(__file__).resolve().parent.parent.parent / "shared" / "data"))
 
