@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.db.models.functions import Substr
 
 from offers.canonical import CanonicalOffer
@@ -49,23 +48,55 @@ def _dedup():
     return dedup
 
 
+def block_keys(offer) -> list[str]:
+    """The blocks of offers.dedup (place — INSEE code or postal code + name — × each of the two main title
+    words): two publications of one job share at least one."""
+    from offers.dedup.keys import city_key, title_key, title_tokens
+
+    tokens = title_tokens(title_key(offer.title, offer.commune_name))
+    city = city_key(offer.postal_code, offer.commune_name)
+    places = sorted(
+        place for place in (offer.commune_code and f"i{offer.commune_code}", city and f"c{city}") if place
+    )
+    return [f"{place}|{token}"[:150] for place in places for token in tokens]
+
+
+def index_blocks(publications: list[Publication], offers: list[CanonicalOffer]) -> None:
+    """(Re)write the blocking keys of these publications (after they are stored)."""
+    from offers.models import DedupBlock
+    from offers.services import fast_insert
+
+    ids = [p.pk for p in publications]
+    for start in range(0, len(ids), 500):
+        DedupBlock.objects.filter(publication_id__in=ids[start : start + 500]).delete()
+    try:
+        blocks = [
+            DedupBlock(key=key, publication_id=p.pk)
+            for p, o in zip(publications, offers, strict=True)
+            for key in block_keys(o)
+        ]
+    except ImportError:
+        return
+    fast_insert(DedupBlock, blocks)
+
+
 def candidate_offers(
     batch: list[CanonicalOffer], exclude: set[tuple[str, str]]
 ) -> list[tuple[int, CanonicalOffer]]:
-    """(offer id, CanonicalOffer) of the open publications sharing a commune or postal code with the batch."""
-    communes = sorted({o.commune_code for o in batch if o.commune_code})
-    postal_codes = sorted({o.postal_code for o in batch if o.postal_code and not o.commune_code})
+    """(offer id, CanonicalOffer) of the pool's open publications sharing a block with the batch."""
+    from offers.models import DedupBlock
+
+    keys = sorted({key for offer in batch for key in block_keys(offer)})
     found = []
-    for start in range(0, max(len(communes), len(postal_codes)), 500):
-        query = Q(commune_id__in=communes[start : start + 500]) | Q(
-            postal_code__in=postal_codes[start : start + 500]
-        )
-        rows = Publication.objects.filter(query, closed_at__isnull=True, offer__isnull=False).values(
+    for start in range(0, len(keys), 500):
+        blocked = DedupBlock.objects.filter(key__in=keys[start : start + 500]).values("publication_id")
+        rows = Publication.objects.filter(pk__in=blocked, closed_at__isnull=True, offer__isnull=False).values(
             *_CANDIDATE_FIELDS, description_start=Substr("description", 1, DESCRIPTION_CHARS)
         )
         for row in rows:
             if (row["source__name"], row["external_id"]) in exclude:
                 continue
+            exclude.add((row["source__name"], row["external_id"]))  # once, even if found through two blocks
             found.append((row["offer_id"], _as_canonical(row)))
     return found
 
@@ -86,6 +117,10 @@ def _as_canonical(row: dict) -> CanonicalOffer:
         longitude=row["longitude"],
         contract_type=row["contract_type"],
         contract_label=row["contract_label"],
+        # JobPosting publications without a contract type: dedup reads the possible contracts from employmentType.
+        raw={"employmentType": [t.strip() for t in row["contract_label"].split(",")]}
+        if not row["contract_type"] and row["contract_label"]
+        else {},
         rome_code=row["rome_code"],
         published_at=row["published_at"],
         url=row["url"],

@@ -223,6 +223,22 @@ class Publication(OfferFields):
         return f"{self.source.name}:{self.external_id}"
 
 
+class DedupBlock(models.Model):
+    """A blocking key of a publication (place × main title word, the deduplication's blocks): an import finds
+    the publications a batch could duplicate through this index, whatever the size of the pool."""
+
+    key = models.CharField(max_length=150)
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="dedup_blocks")
+
+    class Meta:
+        verbose_name = "clé de regroupement"
+        verbose_name_plural = "clés de regroupement"
+        indexes = [models.Index(fields=["key"], name="dedupblock_key")]
+
+    def __str__(self):
+        return self.key
+
+
 class RomeReview(models.Model):
     """A publication whose ROME code is uncertain; the advisor's choice is kept as training data."""
 

@@ -241,7 +241,7 @@ def _store(source: Source, offers: list[CanonicalOffer], normaliser: Normaliser,
             "appellation_id",
         ):
             existing[row["external_id"]] = row
-    to_create, to_update, changed_offers = [], [], []
+    to_create, to_update, changed_offers, publications = [], [], [], []
     offers_to_rebuild: set[int] = set()
     for offer in offers:
         digest = content_hash(offer)
@@ -265,9 +265,9 @@ def _store(source: Source, offers: list[CanonicalOffer], normaliser: Normaliser,
                 publication.appellation_id = publication.appellation_id or row["appellation_id"]
             to_update.append(publication)
         changed_offers.append(offer)
+        publications.append(publication)  # in the batch's order, like changed_offers
     if not changed_offers:
         return
-    publications = to_create + to_update
     reviews = _code_rome(publications, changed_offers, normaliser, summary)
 
     # Deduplication: each changed publication joins an existing offer or a new one.
@@ -303,6 +303,7 @@ def _store(source: Source, offers: list[CanonicalOffer], normaliser: Normaliser,
 
     fast_insert(Publication, to_create)
     fast_bulk_update(Publication, to_update, _PUBLICATION_UPDATE_FIELDS)
+    clustering.index_blocks(publications, changed_offers)
     summary.created += len(to_create)
     summary.updated += len(to_update)
     _save_reviews(publications, reviews)
@@ -563,6 +564,7 @@ def rebuild_clusters() -> dict:
         )
         used: set[int] = set()
         updates: list[Publication] = []
+        moved = 0
         touched: set[int] = {offer_id for offer_id in old.values() if offer_id}
         for members, signals in groups:
             votes: dict[int, int] = defaultdict(int)
@@ -576,11 +578,12 @@ def rebuild_clusters() -> dict:
             used.add(offer_id)
             touched.add(offer_id)
             for pk in members:
+                moved += old.get(pk) != offer_id
                 if old.get(pk) != offer_id or signals.get(pk):
                     updates.append(Publication(pk=pk, offer_id=offer_id, dedup_signals=signals.get(pk, {})))
         fast_bulk_update(Publication, updates, ["offer_id", "dedup_signals"])
         rebuild_offers(offer_ids=touched, normaliser=normaliser)
-    return {"publications": len(old), "clusters": len(groups), "moved": len(updates)}
+    return {"publications": len(old), "clusters": len(groups), "moved": moved}
 
 
 @transaction.atomic

@@ -270,3 +270,26 @@ def test_a_failing_model_or_dedup_loses_nothing(communes, source, monkeypatch):
     assert dict(Publication.objects.values_list("external_id", "rome_code")) == {"A": "D1102", "B": ""}
     assert RomeReview.objects.get().publication.external_id == "B"
     assert Offer.objects.count() == 2
+
+
+def test_a_batch_mixing_new_and_updated_records_keeps_each_record_with_its_own_data(
+    communes, source, fake_coder
+):
+    run_import(
+        source,
+        [CanonicalOfferFactory(source_id="U", employer_name="E1", title="Agent de nettoyage", rome_code="")],
+    )
+    run_import(
+        source,
+        [
+            CanonicalOfferFactory(source_id="N", employer_name="E2", title="Boulanger", rome_code=""),
+            CanonicalOfferFactory(
+                source_id="U", employer_name="E1", title="Agent de nettoyage H/F", rome_code=""
+            ),
+        ],
+    )
+    rows = {p.external_id: (p.title, p.rome_code) for p in Publication.objects.all()}
+    assert rows == {"N": ("Boulanger", "D1102"), "U": ("Agent de nettoyage H/F", "K2204")}
+    from offers.models import DedupBlock
+
+    assert DedupBlock.objects.filter(publication__external_id="U").exists()
