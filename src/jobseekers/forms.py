@@ -273,13 +273,21 @@ class AidRequestForm(DsfrBaseForm):
 
 
 class DocumentsForm(DsfrBaseForm):
-    """One checkbox per document of the request's checklist, plus the notes."""
+    """One checkbox per document of the request's checklist, the notes, and the amount asked while the request
+    is not sent yet."""
 
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, documents: list[dict], **kwargs):
+    def __init__(self, *args, aid_request: AidRequest, **kwargs):
+        kwargs.setdefault(
+            "initial", {"notes": aid_request.notes, "amount_requested": aid_request.amount_requested}
+        )
         super().__init__(*args, **kwargs)
-        self.documents = documents
+        documents = self.documents = aid_request.documents
+        if aid_request.status == AidRequest.Status.TO_SEND:
+            self.fields["amount_requested"] = forms.DecimalField(
+                label="Montant demandé (€)", min_value=0, max_digits=10, decimal_places=2
+            )
         for index, document in enumerate(documents):
             self.fields[f"doc_{index}"] = forms.BooleanField(
                 template_name=CHECKBOX_TEMPLATE,
@@ -287,7 +295,13 @@ class DocumentsForm(DsfrBaseForm):
                 required=False,
                 initial=document.get("provided", False),
             )
-        self.order_fields([*(f"doc_{i}" for i in range(len(documents))), "notes"])
+        self.order_fields([*(f"doc_{i}" for i in range(len(documents))), "amount_requested", "notes"])
+
+    def changes(self) -> dict:
+        data = {"documents": self.checklist(), "notes": self.cleaned_data["notes"]}
+        if "amount_requested" in self.fields:
+            data["amount_requested"] = self.cleaned_data["amount_requested"]
+        return data
 
     def checklist(self) -> list[dict]:
         return [

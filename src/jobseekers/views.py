@@ -55,6 +55,15 @@ def _record_and_organisation(request, pk: int):
     return record, organisation
 
 
+def _list_organisation(request):
+    """The organisation a list is read for in the audit log: the current one when it follows people."""
+    organisations = selectors.record_organisations(request.user)
+    current = current_organisation(request)
+    if current is not None and organisations.filter(pk=current.pk).exists():
+        return current
+    return organisations.order_by("name").first()
+
+
 def _form_errors_to_messages(request, error: ValidationError):
     for message in error.messages:
         messages.error(request, message)
@@ -72,7 +81,7 @@ def record_list(request):
         services.read_records(
             jobseekers=records,
             user=request.user,
-            organisation=current_organisation(request),
+            organisation=_list_organisation(request),
             request=request,
             reason="Liste des personnes suivies",
         )
@@ -99,7 +108,7 @@ def aid_request_list(request):
     page = Paginator(selectors.visible_aid_requests(request.user, status=status), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    organisation = current_organisation(request)
+    organisation = _list_organisation(request)
     for aid_request in page.object_list:
         services.read_aid_request(
             aid_request=aid_request,
@@ -498,18 +507,16 @@ def aid_request_create(request, pk: int):
 def aid_request_detail(request, pk: int, request_pk: int):
     record, organisation = _record_and_organisation(request, pk)
     aid_request = selectors.get_visible_aid_request(request.user, record=record, pk=request_pk)
-    documents_form = DocumentsForm(
-        request.POST or None, documents=aid_request.documents, initial={"notes": aid_request.notes}
-    )
+    documents_form = DocumentsForm(request.POST or None, aid_request=aid_request)
     if request.method == "POST" and documents_form.is_valid():
         services.update_aid_request(
             aid_request=aid_request,
-            data={"documents": documents_form.checklist(), "notes": documents_form.cleaned_data["notes"]},
+            data=documents_form.changes(),
             user=request.user,
             organisation=organisation,
             request=request,
         )
-        messages.success(request, "Pièces et notes enregistrées.")
+        messages.success(request, "Demande mise à jour.")
         return redirect(aid_request)
     services.read_aid_request(
         aid_request=aid_request, user=request.user, organisation=organisation, request=request
@@ -565,7 +572,7 @@ def aid_request_status(request, pk: int, request_pk: int):
         else:
             messages.success(request, f"Statut de la demande : {aid_request.get_status_display().lower()}.")
             return redirect(aid_request)
-    documents_form = DocumentsForm(documents=aid_request.documents, initial={"notes": aid_request.notes})
+    documents_form = DocumentsForm(aid_request=aid_request)
     return _render_aid_request(request, record, aid_request, documents_form, form)
 
 

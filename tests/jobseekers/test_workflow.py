@@ -151,13 +151,21 @@ def test_documents_checklist_is_saved(client, world):
     world.aid_request.save()
     client.force_login(world.advisor)
     url = reverse("jobseekers:aid_request", args=[world.record.pk, world.aid_request.pk])
-    client.post(url, {"doc_1": "on", "notes": "Contrat reçu"})
+    client.post(url, {"doc_1": "on", "notes": "Contrat reçu", "amount_requested": "80.50"})
     world.aid_request.refresh_from_db()
     assert world.aid_request.documents == [
         {"label": "RIB", "provided": False},
         {"label": "Contrat", "provided": True},
     ]
-    assert world.aid_request.notes == "Contrat reçu"
+    assert world.aid_request.notes == "Contrat reçu" and world.aid_request.amount_requested == Decimal(
+        "80.50"
+    )
+    # Once sent, the amount asked no longer changes.
+    AidRequest.objects.filter(pk=world.aid_request.pk).update(status="sent")
+    client.post(url, {"doc_0": "on", "doc_1": "on", "notes": "RIB reçu", "amount_requested": "999"})
+    world.aid_request.refresh_from_db()
+    assert world.aid_request.amount_requested == Decimal("80.50") and world.aid_request.notes == "RIB reçu"
+    assert all(document["provided"] for document in world.aid_request.documents)
 
 
 def test_a_status_cannot_jump(client, world):
