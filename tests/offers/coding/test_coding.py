@@ -200,3 +200,40 @@ def test_vectorize_gives_unit_rows(small_coder):
     features = small_coder.vectorize(["boulanger", "", "macon"], ["petrir la pate", "cuire", ""])
     norms = np.sqrt(np.asarray(features.multiply(features).sum(axis=1)).ravel())
     assert np.allclose(norms, 1.0, atol=1e-5)
+
+
+@pytest.mark.real_data
+def test_quality_floor_on_real_offers_held_out_by_title_and_employer(settings):
+    """One fold of the bench's cross-validation (bench/offers_coding_quality.py gives the five-fold figures)."""
+    from pathlib import Path
+
+    from sklearn.model_selection import GroupKFold
+
+    from offers.coding.examples import OFFERS_FILE
+    from offers.coding.model import _fit
+
+    data_dir = Path(settings.DATA_DIR)
+    if not (data_dir / OFFERS_FILE).exists():
+        pytest.skip("DATA_DIR has no coded France Travail offers")
+    referential = load_referential(data_dir)
+    examples = read_francetravail_examples(data_dir / OFFERS_FILE, referential)
+    train_index, test_index = next(GroupKFold(5).split(examples, groups=[e["group"] for e in examples]))
+    coder = _fit(referential, [examples[i] for i in train_index], temperature=0.05, threshold=1.0, info={})
+    test = [examples[i] for i in test_index]
+    top1 = top3 = 0
+    for example, candidates in zip(test, coder.classify(test, top_k=3), strict=True):
+        families = [coder.family(code) for code, _ in candidates]
+        top1 += families[0] == coder.family(example["rome_code"])
+        top3 += coder.family(example["rome_code"]) in families
+    assert top1 / len(test) >= 0.85
+    assert top3 / len(test) >= 0.93
+    # Occupations far from the IT-heavy sample are coded from the referential.
+    titles = {
+        "Auxiliaire de vie": "K1302",
+        "Maçon": "F1703",
+        "Boulanger": "D1102",
+        "Infirmier de bloc opératoire": "J1504",
+    }
+    ranked = coder.classify([{"title": title, "description": ""} for title in titles], top_k=3)
+    for (title, family), candidates in zip(titles.items(), ranked, strict=True):
+        assert family in [coder.family(code) for code, _ in candidates], (title, candidates)
