@@ -11,6 +11,7 @@ def test_index_lists_domains_with_counts_and_the_search_form(client):
     assert 'href="/metiers/domaines/M18/"' in html and "(2 fiches)" in html
     assert 'data-url="/api/v1/rome/appellations"' in html and 'name="appellation_text"' in html
     assert "ROME 4.0 version 60 - 25M09 (extrait de test)" in html
+    assert 'src="/static/rome/js/submit-on-select.js"' in html  # a file, not an inline script (CSP)
 
 
 @pytest.mark.usefixtures("small_rome")
