@@ -37,9 +37,13 @@ def navigation(request):
     current = request.resolver_match.view_name if request.resolver_match else ""
     namespace = current.split(":")[0] if ":" in current else ""
 
+    items = items_for(request.user)
+    exact = any(item.url_name == current for item in items)
+
     def is_current(item) -> bool:
-        if item.url_name == current:
-            return True
+        # The page's own entry when it has one, else the entry of its app.
+        if exact:
+            return item.url_name == current
         return bool(namespace) and item.url_name != "core:home" and item.url_name.split(":")[0] == namespace
 
     menu = []
@@ -51,4 +55,4 @@ def navigation(request):
             )
         else:
             menu.append({"item": entry, "current": is_current(entry)})
-    return {"nav_menu": menu, "nav_items": [{"item": item} for item in items_for(request.user)]}
+    return {"nav_menu": menu, "nav_items": [{"item": item} for item in items]}
