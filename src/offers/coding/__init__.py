@@ -14,7 +14,8 @@ Public API (all pure Python, no database needed):
   `reset_coder()` drops the cache after a retraining.
 - `classify(items, top_k=5, coder=None) -> list[list[(rome_code, score)]]`: items are dicts with `title`,
   `description` and optionally `skills` (list of labels) and `appellation` (label). Candidates are best first,
-  one ROME 4.0 code per ROME family (v3 parent); `score` is the calibrated probability that the family is right.
+  one ROME 4.0 code per ROME family (v3 parent); the first score is the calibrated probability that its family
+  is right (out-of-fold isotonic calibration), the others share the rest (non-increasing).
   Vectorised: pass whole batches. `classify_one(item)` is the single-offer path.
 - `is_confident(candidates, coder=None) -> bool`: the best score reaches the auto-coding threshold
   (`coder.threshold`, chosen at training so out-of-fold auto-coded offers are right >= 95% of the time);

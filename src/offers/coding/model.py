@@ -1,15 +1,17 @@
-"""ROME 4.0 coder: TF-IDF on folded text, class centroids + nearest coded offers, calibrated by family.
+"""ROME 4.0 coder: TF-IDF on folded text, class centroids + appellations + nearest coded offers, calibrated by family.
 
 Text: the title (word 1-2-grams + character 2-4-grams, "H/F" noise removed) and the description (word unigrams,
 first 2,000 characters) are TF-IDF vectors normalised separately, then side by side, so title and description
-weigh the same whatever their length. Two similarity signals are added for each of the 1,584 ROME 4.0 fiches:
+weigh the same whatever their length. Three similarity signals are added for each of the 1,584 ROME 4.0 fiches:
 - the cosine to the fiche's centroid, built from its appellations, its label, its definition and skills, and the
   coded offers of that fiche;
+- the cosine of the title's words to the fiche's closest appellation (weight APPELLATION_WEIGHT);
 - the votes of the 10 most similar coded offers (similarity squared), which carries the way real offers are
   written and coded.
 Scores are rolled up to the ROME family (the ROME v3 parent code, 532 families): a family's score is its best
-fiche's score, and a softmax with a temperature fitted on out-of-fold predictions turns them into calibrated
-probabilities. Candidates are the best fiche of each of the most probable families.
+fiche's score; a softmax with a temperature fitted on out-of-fold predictions gives probabilities, and an
+isotonic map fitted on the same predictions turns the best one into a calibrated confidence. Candidates are the
+best fiche of each of the most probable families (docs/offers-coding.md).
 """
 
 from __future__ import annotations
@@ -222,7 +224,8 @@ class RomeCoder:
 
     def classify(self, items: Iterable[dict], top_k: int = 5) -> list[list[tuple[str, float]]]:
         """For each item (`title`, `description`, optional `skills`, `appellation`): [(ROME 4.0 code, score)],
-        best first, one code per ROME family; the score is the calibrated probability that the family is right."""
+        best first, one code per ROME family; the first score is the calibrated probability that its family is
+        right, the others share the rest."""
         titles, descriptions = [], []
         for item in items:
             title, description = item_texts(item)
