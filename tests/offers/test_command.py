@@ -143,3 +143,33 @@ def test_classify_fails_when_nothing_could_be_classified(monkeypatch, coder, tmp
     with pytest.raises(CommandError, match="no offer could be classified"):
         call_command("offers", "classify", str(source), str(tmp_path / "out.jsonl"))
     assert json.loads((tmp_path / "out.jsonl").read_text())["error"].startswith("invalid JSON")
+
+
+@pytest.mark.django_db
+def test_train_model_passes_the_advisors_choices(monkeypatch, tmp_path, capsys):
+    from offers import coding, selectors
+
+    calls = {}
+
+    def fake_train_and_save(path, data_dir, extra_examples=(), seed=0):
+        calls.update(path=path, examples=list(extra_examples))
+        return type("Coder", (), {"threshold": 0.42})()
+
+    monkeypatch.setattr(coding, "train_and_save", fake_train_and_save)
+    monkeypatch.setattr(
+        selectors, "advisor_examples", lambda: [{"title": "t", "description": "d", "rome_code": "K1802"}]
+    )
+    call_command("offers", "train-model", "--output", str(tmp_path / "model.pkl"))
+    assert calls == {
+        "path": str(tmp_path / "model.pkl"),
+        "examples": [{"title": "t", "description": "d", "rome_code": "K1802"}],
+    }
+    assert "1 advisor choices; threshold 0.42" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_rebuild_clusters_command(monkeypatch, communes, coder, fake_dedup, capsys):
+    stdin_with(monkeypatch, json.dumps([*FT, {**FT[0], "id": "F3"}]))
+    call_command("offers", "import", "--source", "francetravail", "--format", "francetravail", "-")
+    call_command("offers", "rebuild-clusters")
+    assert "3 open publications in 2 clusters (0 moved)" in capsys.readouterr().out
