@@ -116,6 +116,7 @@ def generated(offers: list[CanonicalOffer], count: int, *, seed: int, prefix: st
     import random
     from dataclasses import replace
     from datetime import timedelta
+    from itertools import accumulate
 
     rng = random.Random(seed)
     communes = []
@@ -132,11 +133,11 @@ def generated(offers: list[CanonicalOffer], count: int, *, seed: int, prefix: st
                         int(row["population_2021"]),
                     )
                 )
-    weights = [c[5] for c in communes]
+    cumulative = list(accumulate(c[5] for c in communes))
     result = []
     while len(result) < count:
         base = offers[rng.randrange(len(offers))]
-        code, postal, name, lat, lon, _ = rng.choices(communes, weights)[0]
+        code, postal, name, lat, lon, _ = rng.choices(communes, cum_weights=cumulative)[0]
         employer = (
             "" if rng.random() < 0.2 else f"{base.employer_name or 'Entreprise'} {rng.randrange(20000)}"
         )
