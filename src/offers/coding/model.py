@@ -16,6 +16,7 @@ best fiche of each of the most probable families (docs/offers-coding.md).
 
 from __future__ import annotations
 
+import os
 import pickle
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -262,7 +263,7 @@ class RomeCoder:
     def save(self, path: Path | str) -> Path:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(path.suffix + ".tmp")
+        temporary = path.with_suffix(f"{path.suffix}.{os.getpid()}.tmp")  # one per writer
         with temporary.open("wb") as handle:
             pickle.dump({"version": MODEL_VERSION, "model": self}, handle, protocol=pickle.HIGHEST_PROTOCOL)
         temporary.replace(path)

@@ -11,6 +11,7 @@ communes: a publication without employer cannot bridge two employers' jobs.
 
 from __future__ import annotations
 
+import os
 import pickle
 from collections import defaultdict
 from collections.abc import Iterable
@@ -162,7 +163,7 @@ class DedupIndex:
     def save(self, path: Path | str) -> Path:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_suffix(path.suffix + ".tmp")
+        temporary = path.with_suffix(f"{path.suffix}.{os.getpid()}.tmp")  # one per writer
         with temporary.open("wb") as handle:
             pickle.dump({"version": INDEX_VERSION, "index": self}, handle, protocol=pickle.HIGHEST_PROTOCOL)
         temporary.replace(path)

@@ -7,7 +7,7 @@ import math
 import re
 import zlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import numpy as np
 
@@ -226,6 +226,13 @@ class Fingerprint:
         return [f"{place}|{token}" for place in sorted(places) for token in self.tokens]
 
 
+def _aware(moment: datetime | None) -> datetime | None:
+    """Naive dates (a source without time zone) are read as UTC, so every pair of dates can be compared."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
 def fingerprint(offer) -> Fingerprint:
     """`offer`: a CanonicalOffer (or any object with its attribute names)."""
     key = title_key(offer.title, offer.commune_name)
@@ -240,6 +247,6 @@ def fingerprint(offer) -> Fingerprint:
         latitude=offer.latitude,
         longitude=offer.longitude,
         contracts=possible_contracts(offer),
-        published=offer.published_at,
+        published=_aware(offer.published_at),
         sketch=description_sketch(getattr(offer, "description", "")),
     )

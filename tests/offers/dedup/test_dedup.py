@@ -303,3 +303,10 @@ def test_quality_bar_on_the_dev_files_through_the_connectors(settings):
     result = scores(cluster_ids, [truth[(o.source, o.source_id)] for o in offers])
     assert result["f1"] >= 0.97, result
     assert result["precision"] >= 0.96 and result["recall"] >= 0.96, result
+
+
+def test_naive_and_aware_dates_compare_and_missing_fields_do_not_break():
+    aware = offer(source_id="A1")
+    naive = offer(source="region", source_id="R1", published_at=datetime(2025, 3, 3, 10, 0))
+    bare = CanonicalOffer(source="csv", source_id="X1")
+    assert groups([aware, naive, bare]) == [{"csv:X1"}, {"francetravail:A1", "region:R1"}]
