@@ -8,7 +8,7 @@ Public API (all pure Python, no database needed):
   `{"title", "description", "rome_code"}` such as the advisors' choices of the review list, or coded offers
   from the database. Same seed + data -> same predictions.
 - `train_and_save(path, data_dir, extra_examples=(), seed=0) -> RomeCoder` and `load_or_build(path, data_dir)`
-  (loads the model file, builds and saves it when absent). `default_model_path()` is
+  (loads the model file, builds and saves it when absent or of another model version). `default_model_path()` is
   `VAR_DIR/models/rome_coder.pkl` (git-ignored).
 - `get_coder()`: the process-wide coder (`load_or_build(default_model_path(), settings.DATA_DIR)`, cached);
   `reset_coder()` drops the cache after a retraining.
@@ -30,6 +30,7 @@ Public API (all pure Python, no database needed):
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -53,6 +54,7 @@ __all__ = [
     "train_and_save",
 ]
 
+logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _coder: RomeCoder | None = None
 
@@ -66,9 +68,13 @@ def train_and_save(
 
 
 def load_or_build(path: Path | str, data_dir: Path | str) -> RomeCoder:
+    """The model file, built (and saved) when absent or written by another version of this code."""
     path = Path(path)
     if path.exists():
-        return load(path)
+        try:
+            return load(path)
+        except ValueError as exc:
+            logger.warning("%s; rebuilding it", exc)
     return train_and_save(path, data_dir)
 
 

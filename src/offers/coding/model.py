@@ -34,7 +34,7 @@ from core.text import fold
 from .examples import OFFERS_FILE, clean_examples, read_francetravail_examples
 from .referential import RomeReferential, load_referential
 
-MODEL_VERSION = 1
+MODEL_VERSION = 2  # raise it whenever RomeCoder changes: older files are then rebuilt
 DESCRIPTION_CHARS = 2000
 NEIGHBOURS = 10
 NEIGHBOUR_POWER = 2

@@ -237,3 +237,13 @@ def test_quality_floor_on_real_offers_held_out_by_title_and_employer(settings):
     ranked = coder.classify([{"title": title, "description": ""} for title in titles], top_k=3)
     for (title, family), candidates in zip(titles.items(), ranked, strict=True):
         assert family in [coder.family(code) for code, _ in candidates], (title, candidates)
+
+
+def test_load_or_build_rebuilds_a_file_of_another_version(small_data_dir, tmp_path):
+    import pickle
+
+    path = tmp_path / "rome.pkl"
+    path.write_bytes(pickle.dumps({"version": 0, "model": None}))
+    coder = coding.load_or_build(path, small_data_dir)
+    assert coder.classify([{"title": "Maçon", "description": ""}])[0][0][0] == "F1703"
+    assert coding.load(path).codes == coder.codes
