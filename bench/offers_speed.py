@@ -189,6 +189,12 @@ def main(argv=None) -> None:
                 f"incremental {run.read_count} offers into the pool in {seconds:.1f} s (CPU {cpu:.1f} s)",
                 flush=True,
             )
+    if (
+        args.keep
+    ):  # an import refreshes the planner statistics itself; a pool loaded by older code may lack them
+        from offers.services import refresh_statistics
+
+        refresh_statistics()
     print(f"pool: {Publication.objects.count()} publications, {Offer.objects.count()} offers", flush=True)
     figures = search_latencies(args.queries)
     print(

@@ -171,7 +171,22 @@ class Offer(OfferFields):
             models.Index(fields=["status", "contract_type"], name="offer_status_contract"),
             models.Index(fields=["status", "rome_code"], name="offer_status_rome"),
             models.Index(fields=["status", "commune"], name="offer_status_commune"),
-            models.Index(fields=["latitude", "longitude"], name="offer_lat_lon"),
+            # Covering index for the radius searches: count and facets read it without touching the rows
+            # (which carry descriptions): 185 ms -> 10 ms for 40,000 offers within 30 km on SQLite.
+            models.Index(
+                fields=[
+                    "latitude",
+                    "longitude",
+                    "status",
+                    "contract_type",
+                    "departement_code",
+                    "bassin_code",
+                    "rome_code",
+                    "published_at",
+                    "source_names",
+                ],
+                name="offer_geo_facets",
+            ),
         ]
 
     def __str__(self):

@@ -181,11 +181,24 @@ def import_records(
         run.message = f"{type(exc).__name__}: {exc}"
         _finish(run, summary)
         raise
+    if summary.created + summary.updated >= ANALYZE_AFTER:
+        refresh_statistics()
     run.status = ImportRun.Status.PARTIAL if summary.rejected else ImportRun.Status.SUCCEEDED
     if summary.read == 0:
         run.message = "Le fichier ne contient aucune offre."
     _finish(run, summary)
     return run
+
+
+ANALYZE_AFTER = 1000  # rows written by an import after which the planner's statistics are refreshed
+
+
+def refresh_statistics() -> None:
+    """Let the query planner know the pool's new size: without statistics SQLite scans every open offer for a
+    radius search instead of using the covering index."""
+    with connection.cursor() as cursor:
+        for table in ("offers_offer", "offers_publication", "offers_dedupblock"):
+            cursor.execute(f"ANALYZE {table}")
 
 
 def _reject(summary: ImportSummary, line: int, reason: str) -> None:
