@@ -1,5 +1,7 @@
 """Matching in both directions for advisors (session login): the same rules and audit as the pages."""
 
+from typing import Literal
+
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.security import django_auth
@@ -8,6 +10,7 @@ from accounts.services import current_organisation
 from jobseekers.selectors import acting_organisation, get_visible_record
 from jobseekers.services import read_record
 from matching import selectors
+from matching.engine import CONTRACTS
 from offers.models import Offer
 
 API_PREFIX = "/matching/"
@@ -43,7 +46,15 @@ class PersonMatchOut(Schema):
     response=list[OfferMatchOut],
     summary="Offres adaptées à une personne",
 )
-def offers_for_person(request, jobseeker_id: int, include_unreachable: bool = False, contract_type: str = ""):
+def offers_for_person(
+    request,
+    jobseeker_id: int,
+    include_unreachable: bool = False,
+    contract_type: str = "",
+    departement: str = "",
+    published_within_days: int | None = None,
+    sort: Literal["", "time", "date"] = "",
+):
     record = get_visible_record(request.user, jobseeker_id)
     organisation = acting_organisation(request.user, record, preferred=current_organisation(request))
     read_record(
@@ -54,7 +65,14 @@ def offers_for_person(request, jobseeker_id: int, include_unreachable: bool = Fa
         reason="offres adaptées (API)",
     )
     results = selectors.offers_for(
-        record=record, include_unreachable=include_unreachable, filters={"contract_type": contract_type}
+        record=record,
+        include_unreachable=include_unreachable,
+        filters={
+            "contract_type": contract_type if contract_type in CONTRACTS else "",
+            "departement_code": departement,
+            "published_within_days": published_within_days,
+            "sort": sort,
+        },
     )
     return [
         {

@@ -1,10 +1,12 @@
 from django import forms
+from django.conf import settings
 from dsfr.forms import DsfrBaseForm
 
 from matching.models import Barrier, ExperienceLevel, Referral, SearchProfile, WorkingTime
 from offers.models import CONTRACT_CHOICES
 from rome.models import Skill
 from rome.widgets import AppellationField
+from territories.models import Departement
 
 OCCUPATION_SLOTS = 3
 
@@ -102,4 +104,21 @@ class OfferFiltersForm(DsfrBaseForm):
     contract_type = forms.ChoiceField(
         label="Contrat", choices=[("", "Tous")] + list(CONTRACT_CHOICES), required=False
     )
+    departement_code = forms.ChoiceField(label="Département", required=False)
+    published_within_days = forms.ChoiceField(
+        label="Publiée depuis",
+        required=False,
+        choices=[("", "Toutes"), ("1", "1 jour"), ("7", "7 jours"), ("30", "30 jours")],
+    )
+    sort = forms.ChoiceField(
+        label="Trier par",
+        required=False,
+        choices=[("", "Pertinence"), ("time", "Temps de trajet"), ("date", "Date de publication")],
+    )
     include_unreachable = forms.BooleanField(label="Montrer aussi les offres hors de portée", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departement_code"].choices = [("", "Tous")] + [
+            (d.code, str(d)) for d in Departement.objects.filter(region_id=settings.REGION_CODE)
+        ]

@@ -144,10 +144,18 @@ def offers_for(
     if search is None:
         return []
     offers = offer_index()
-    mask = None
     filters = filters or {}
+    mask = np.ones(len(offers), dtype=bool)
     if filters.get("contract_type"):
-        mask = offers.contracts == CONTRACTS.index(filters["contract_type"])
+        mask &= offers.contracts == CONTRACTS.index(filters["contract_type"])
+    if filters.get("published_within_days"):
+        mask &= offers.published_days >= timezone.now().timestamp() / 86400.0 - int(
+            filters["published_within_days"]
+        )
+    place = {name: filters[name] for name in ("departement_code", "bassin_code") if filters.get(name)}
+    if place:
+        ids = Offer.objects.filter(status=Offer.Status.OPEN, **place).values_list("pk", flat=True)
+        mask &= np.isin(offers.ids, np.fromiter(ids, dtype=np.int64))
     matches = rank_offers(
         profile=profile_of(search, record),
         offers=offers,
@@ -158,6 +166,12 @@ def offers_for(
         include_unreachable=include_unreachable,
         candidate_mask=mask,
     )
+    sort = filters.get("sort")
+    if sort == "time":
+        matches.sort(key=lambda m: (m.minutes is None, m.minutes or 0))
+    elif sort == "date":
+        published = dict(zip(offers.ids.tolist(), offers.published_days.tolist(), strict=True))
+        matches.sort(key=lambda m: -(published.get(m.offer_id) or 0))
     by_id = Offer.objects.select_related("commune", "fiche").in_bulk([m.offer_id for m in matches])
     return [OfferMatch(offer=by_id[m.offer_id], match=m) for m in matches if m.offer_id in by_id]
 

@@ -73,7 +73,10 @@ def offers_for_person(request, pk: int):
     results = selectors.offers_for(
         record=record,
         include_unreachable=bool(cleaned.get("include_unreachable")),
-        filters={"contract_type": cleaned.get("contract_type") or ""},
+        filters={
+            name: cleaned.get(name) or ""
+            for name in ("contract_type", "departement_code", "published_within_days", "sort")
+        },
     )
     aids = mobility_aids_for(record=record, offers=[r.offer for r in results])
     referrals = (

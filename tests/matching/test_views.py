@@ -130,3 +130,19 @@ def test_people_for_an_offer_lists_consenting_people_followed_by_the_advisor(cli
     Consent.objects.filter(scope=Consent.Scope.PROPOSE_TO_EMPLOYERS).update(withdrawn_at="2026-01-01T00:00Z")
     response = client.get(reverse("matching:people_for_offer", args=[world["near"].pk]))
     assert response.context["people"] == []
+
+
+def test_filters_and_sort_like_the_offer_search(client, world):
+    client.force_login(world["advisor"])
+    save_profile(client, world["record"])
+    url = reverse("matching:offers_for_person", args=[world["record"].pk])
+    found = lambda **params: [r.offer for r, _aids in client.get(url, params).context["results"]]  # noqa: E731
+    assert found(include_unreachable="on", contract_type="CDD") == [world["far"]]
+    assert found(include_unreachable="on", sort="time")[0] == world["near"]
+    Offer.objects.filter(pk=world["near"].pk).update(departement_code="80")
+    assert found(include_unreachable="on", departement_code="80") == [world["near"]]
+    response = client.get(
+        f"/api/v1/matching/jobseekers/{world['record'].pk}/offers",
+        {"include_unreachable": True, "sort": "time"},
+    )
+    assert [item["offer_id"] for item in response.json()] == [world["near"].pk, world["far"].pk]
