@@ -34,12 +34,13 @@ from core.text import fold
 from .examples import OFFERS_FILE, clean_examples, read_francetravail_examples
 from .referential import RomeReferential, load_referential
 
-MODEL_VERSION = 2  # raise it whenever RomeCoder changes: older files are then rebuilt
+MODEL_VERSION = 3  # raise it whenever RomeCoder changes: older files are then rebuilt
 DESCRIPTION_CHARS = 2000
 NEIGHBOURS = 10
 NEIGHBOUR_POWER = 2
 NEIGHBOUR_WEIGHT = 1.0
 APPELLATION_WEIGHT = 0.3
+FAMILY_PRIOR_WEIGHT = 0.2  # how much the share of a family among real coded offers counts
 # Auto-coding: the lowest confidence at which the out-of-fold predictions are still right this often.
 AUTO_CODING_PRECISION = 0.95
 CALIBRATION_FOLDS = 3
@@ -125,6 +126,7 @@ class RomeCoder:
     appellation_vectors: sp.csr_matrix  # features x appellations and fiche labels, grouped by fiche
     appellation_starts: np.ndarray  # index of each fiche's first appellation
     word_features: int  # the title words block comes first in the feature space
+    family_prior: np.ndarray  # per family: log(1 + coded examples), scaled to [0, 1]
     temperature: float = 0.05
     # Isotonic map of the best family's softmax probability to its out-of-fold accuracy (x ascending).
     calibration_x: np.ndarray = field(default_factory=lambda: np.array([0.0, 1.0]))
@@ -207,9 +209,15 @@ class RomeCoder:
         scores += NEIGHBOUR_WEIGHT * votes
         return scores
 
+    def family_scores(self, scores: np.ndarray) -> np.ndarray:
+        """Rows x families: the best fiche's score, plus the family's prior among the coded offers."""
+        return (
+            np.maximum.reduceat(scores, self.family_starts, axis=1) + FAMILY_PRIOR_WEIGHT * self.family_prior
+        )
+
     def family_probabilities(self, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(probabilities rows x families, best fiche index of each family)."""
-        family_scores = np.maximum.reduceat(scores, self.family_starts, axis=1)
+        family_scores = self.family_scores(scores)
         logits = (family_scores - family_scores.max(axis=1, keepdims=True)) / self.temperature
         probabilities = np.exp(logits)
         probabilities /= probabilities.sum(axis=1, keepdims=True)
@@ -296,6 +304,12 @@ def _referential_documents(referential: RomeReferential) -> tuple[list[str], lis
     return titles, descriptions, codes
 
 
+def _family_prior(family_starts: np.ndarray, example_codes: np.ndarray, code_count: int) -> np.ndarray:
+    family_of = np.searchsorted(family_starts, np.arange(code_count), side="right") - 1
+    counts = np.log1p(np.bincount(family_of[example_codes], minlength=len(family_starts)).astype(float))
+    return counts / counts.max() if counts.max() > 0 else counts
+
+
 def _fit(
     referential: RomeReferential, examples: list[dict], *, temperature: float, threshold: float, info: dict
 ):
@@ -330,6 +344,7 @@ def _fit(
         centroids=sp.csr_matrix((0, 0)),
         neighbours=sp.csr_matrix((0, 0)),
         neighbour_codes=labels[len(ref_codes) :],
+        family_prior=_family_prior(family_starts, labels[len(ref_codes) :], len(codes)),
         temperature=temperature,
         threshold=threshold,
         info=info,
@@ -374,7 +389,7 @@ def _calibrate(referential: RomeReferential, examples: list[dict], seed: int):
         coder = _fit(referential, [examples[i] for i in train_index], temperature=1.0, threshold=1.0, info={})
         titles, descriptions = zip(*(item_texts(examples[i]) for i in test_index), strict=True)
         scores = coder.fiche_scores(coder.vectorize(list(titles), list(descriptions)))
-        family_scores.append(np.maximum.reduceat(scores, coder.family_starts, axis=1))
+        family_scores.append(coder.family_scores(scores))
         family_of = np.searchsorted(coder.family_starts, np.arange(len(coder.codes)), side="right") - 1
         code_index = {code: i for i, code in enumerate(coder.codes)}
         truths.append(np.array([family_of[code_index[examples[i]["rome_code"]]] for i in test_index]))
