@@ -1,4 +1,4 @@
-"""ROME 4.0 coder: TF-IDF on folded text, class centroids + appellations + nearest coded offers, calibrated by family.
+"""ROME 4.0 coder: TF-IDF on folded text; centroids, appellations and nearest coded offers; calibrated by family.
 
 Text: the title (word 1-2-grams + character 2-4-grams, "H/F" noise removed) and the description (word unigrams,
 first 2,000 characters) are TF-IDF vectors normalised separately, then side by side, so title and description
@@ -9,9 +9,10 @@ weigh the same whatever their length. Three similarity signals are added for eac
 - the votes of the 10 most similar coded offers (similarity squared), which carries the way real offers are
   written and coded.
 Scores are rolled up to the ROME family (the ROME v3 parent code, 532 families): a family's score is its best
-fiche's score; a softmax with a temperature fitted on out-of-fold predictions gives probabilities, and an
-isotonic map fitted on the same predictions turns the best one into a calibrated confidence. Candidates are the
-best fiche of each of the most probable families (docs/offers-coding.md).
+fiche's score plus its prior among the coded offers (FAMILY_PRIOR_WEIGHT); a softmax with a temperature fitted
+on out-of-fold predictions gives probabilities, and an isotonic map fitted on the same predictions turns the best
+one into a calibrated confidence. Candidates are the best fiche of each of the most probable families
+(docs/offers-coding.md).
 """
 
 from __future__ import annotations
