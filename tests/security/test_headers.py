@@ -68,27 +68,8 @@ def _inline_script_offenders() -> list[str]:
     return offenders
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "rome: rome/templates/rome/index.html and search.html have an inline <script> without "
-        'nonce="{{ request.csp_nonce }}"; governance: governance/templates/governance/home.html has '
-        'onchange="this.form.submit()" (move it to a static script) — the CSP blocks them'
-    ),
-)
 def test_no_template_has_an_inline_script_the_csp_would_block():
     assert _inline_script_offenders() == []
-
-
-def test_the_known_inline_script_offenders_are_exactly_these():
-    """Keeps the list in the report true: a new offender fails here, a fixed one makes the xfail pass."""
-    offenders = {entry.rsplit(":", 1)[0].split(" ")[0] for entry in _inline_script_offenders()}
-    offenders = {entry.rsplit(":", 1)[0] for entry in offenders}
-    assert offenders <= {
-        "rome/templates/rome/index.html",
-        "rome/templates/rome/search.html",
-        "governance/templates/governance/home.html",
-    }
 
 
 def _check_deploy(**extra_env) -> subprocess.CompletedProcess:
