@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from django.db.models.functions import Substr
 
 from offers.canonical import CanonicalOffer
+from offers.dedup.keys import DESCRIPTION_CHARS  # pool records are compared on the same text as new ones
 from offers.models import Publication
 
-DESCRIPTION_CHARS = 3000  # enough for the description signal of the deduplication
 _CANDIDATE_FIELDS = [
     "pk",
     "offer_id",
