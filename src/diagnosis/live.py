@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import CharField, Count, Max, Q
 from django.db.models.functions import Cast, Substr
 
-from offers.models import Offer
+from offers.models import Offer, Publication
 
 TERRITORY_FILTERS = {  # the pool denormalises département and basin on the offer (indexed)
     "region": "commune__region_id",
@@ -40,13 +40,25 @@ def pool_figures(*, region_code: str) -> Iterator[PoolOffer]:
         Offer.objects.filter(commune__region_id=region_code)
         .exclude(rome_code="", fiche__isnull=True)
         .annotate(closed_at=Max("publications__closed_at"))
-        .values_list("rome_code", "fiche__parent_code", "commune_id", "status", "published_at", "closed_at")
+        .values_list(
+            "pk", "rome_code", "fiche__parent_code", "commune_id", "status", "published_at", "closed_at"
+        )
     )
-    for rome, parent, commune, status, published, closed in offers.iterator(chunk_size=5000):
+    # France Travail flags the offers it lacks candidates for (`offresManqueCandidats` in its API records); an
+    # offer is "without candidates" when one of its publications says so, unknown when none carries the flag.
+    publications = Publication.objects.filter(offer__commune__region_id=region_code)
+    flagged = set(publications.filter(raw__offresManqueCandidats=True).values_list("offer_id", flat=True))
+    known = set(publications.filter(raw__has_key="offresManqueCandidats").values_list("offer_id", flat=True))
+    for pk, rome, parent, commune, status, published, closed in offers.iterator(chunk_size=5000):
         days = None
         if status == Offer.Status.CLOSED and published and closed and closed >= published:
             days = (closed - published).total_seconds() / 86400
-        yield PoolOffer(rome_code=_rome3(rome, parent), commune_code=commune, days_open=days)
+        yield PoolOffer(
+            rome_code=_rome3(rome, parent),
+            commune_code=commune,
+            days_open=days,
+            without_candidates=(pk in flagged) if pk in known else None,
+        )
 
 
 def pool_monthly(

@@ -150,7 +150,7 @@ def gaps_table(territory: Territory, *, limit: int = 15) -> Table:
         + ["Offre de formation saisie ou importée sur la plateforme"],
         note=(
             "Besoin estimé : projets de recrutement jugés difficiles de la famille professionnelle, répartis entre "
-            "ses métiers ROME au prorata des offres 2021 (les offres sans candidat ne sont pas encore mesurables). "
+            "ses métiers ROME au prorata des offres 2021. Les offres sans candidat sont celles que France Travail signale comme telles dans ses offres du vivier. "
             "Places : sessions en cours ou à venir et places d'apprentissage de la dernière année connue."
         ),
     )

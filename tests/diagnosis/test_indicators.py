@@ -191,7 +191,27 @@ def test_pool_offers_and_time_to_fill(territory):
     amiens = cell("J1501", "bassin", "3202")
     assert amiens.pool_offers == 2
     assert amiens.time_to_fill_days == pytest.approx(12)
-    assert amiens.share_without_candidates is None  # the pool records no applications
+    assert amiens.share_without_candidates is None  # no publication carries France Travail's flag
+
+
+def test_share_of_offers_france_travail_flags_as_lacking_candidates(territory):
+    figures()
+    source = Source.objects.create(name="francetravail", kind=Source.Kind.FRANCE_TRAVAIL)
+    for index in range(40):
+        offer = Offer.objects.create(
+            title="Aide-soignant", commune_id="80021", rome_code="J1501", published_at=timezone.now()
+        )
+        Publication.objects.create(
+            title="Aide-soignant",
+            source=source,
+            external_id=str(index),
+            raw={"offresManqueCandidats": index < 10},
+            content_hash="x",
+            last_seen_at=timezone.now(),
+            offer=offer,
+        )
+    recompute_indicators(region_code="32", today=TODAY)
+    assert cell("J1501", "bassin", "3202").share_without_candidates == pytest.approx(0.25)
 
 
 def test_recompute_replaces_the_table(territory):
