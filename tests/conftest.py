@@ -93,8 +93,3 @@ def pytest_collection_modifyitems(items):
     before a test that needs it. (The sort is stable, so pytest-django's own order is kept otherwise.)"""
     items.sort(key=lambda item: (_is_transactional(item), "reference_data" in item.fixturenames))
 
-
-def pytest_itemcollected(item):
-    # One xdist worker runs every test on the real reference data, so the files are loaded once per run.
-    if "reference_data" in item.fixturenames:
-        item.add_marker(pytest.mark.xdist_group("reference_data"))
