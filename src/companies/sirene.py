@@ -10,7 +10,7 @@ from pathlib import Path
 
 from stdnum.fr import siret as stdnum_siret
 
-from core.sync import read_csv
+from core.sync import SourceError, read_csv
 
 ESTABLISHMENT_COLUMNS = (
     "siren",
@@ -77,7 +77,10 @@ def companies(path: Path) -> dict[str, dict]:
 
 def establishments(path: Path) -> Iterator[EstablishmentRow | tuple[int, str]]:
     """Rows, or (line, reason) for a row that cannot be used (the rest of the file goes on)."""
-    for line, row in read_csv(path, required=ESTABLISHMENT_COLUMNS):
+    for line, row in read_csv(path, required=ESTABLISHMENT_COLUMNS, tolerant=True):
+        if isinstance(row, SourceError):
+            yield line, row.message
+            continue
         siret = row["siret"].strip()
         if not stdnum_siret.is_valid(siret):
             yield line, f"siret: « {siret} » n'est pas un SIRET valide"

@@ -63,8 +63,18 @@ class SyncReport:
         return out
 
 
-def read_csv(path: Path, *, delimiter: str = ",", encoding: str = "utf-8-sig", required: Iterable[str] = ()):
-    """Yield (line_number, row) from a CSV file, checking the header names the required columns."""
+def read_csv(
+    path: Path,
+    *,
+    delimiter: str = ",",
+    encoding: str = "utf-8-sig",
+    required: Iterable[str] = (),
+    tolerant: bool = False,
+):
+    """Yield (line_number, row) from a CSV file, checking the header names the required columns.
+
+    A row with more or fewer values than the header is an error; with `tolerant` (batch imports, where one bad
+    record must not stop the others) it is yielded as (line_number, SourceError) instead."""
     try:
         handle = open(path, newline="", encoding=encoding)  # noqa: SIM115 - closed by the with below
     except FileNotFoundError as exc:
@@ -79,12 +89,17 @@ def read_csv(path: Path, *, delimiter: str = ",", encoding: str = "utf-8-sig", r
                     f"missing column(s) {', '.join(missing)}; header is {header}", path=path, line=1
                 )
             for row in reader:
-                if None in row:
-                    raise SourceError(
-                        f"{len(header) + len(row[None])} values for {len(header)} columns",
-                        path=path,
-                        line=reader.line_num,
+                count = (
+                    len(header) + len(row[None]) if None in row else sum(v is not None for v in row.values())
+                )
+                if count != len(header):
+                    error = SourceError(
+                        f"{count} values for {len(header)} columns", path=path, line=reader.line_num
                     )
+                    if not tolerant:
+                        raise error
+                    yield reader.line_num, error
+                    continue
                 yield reader.line_num, row
         except csv.Error as exc:
             raise SourceError(str(exc), path=path, line=reader.line_num) from exc

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+import zlib
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -52,7 +53,11 @@ class _Archive:
 
     def __init__(self, source: Path):
         self.source = source
-        self.zip = zipfile.ZipFile(source) if source.suffix == ".zip" else None
+        self.rejected: list[str] = []  # rows that cannot be read, with file and line
+        try:
+            self.zip = zipfile.ZipFile(source) if source.suffix == ".zip" else None
+        except zipfile.BadZipFile as exc:
+            raise SourceError("not a zip archive", path=source) from exc
 
     def has(self, name: str) -> bool:
         if self.zip is not None:
@@ -63,7 +68,10 @@ class _Archive:
         label = f"{self.source.name}/{name}"
         if not self.has(name):
             raise SourceError("file missing from the GTFS feed", path=label)
-        raw = self.zip.read(name) if self.zip is not None else (self.source / name).read_bytes()
+        try:
+            raw = self.zip.read(name) if self.zip is not None else (self.source / name).read_bytes()
+        except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            raise SourceError(f"damaged archive member ({exc})", path=label) from exc
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -72,7 +80,14 @@ class _Archive:
         missing = [column for column in required if column not in (reader.fieldnames or [])]
         if missing:
             raise SourceError(f"missing column(s) {', '.join(missing)}", path=label, line=1)
+        columns = len(reader.fieldnames or [])
         for row in reader:
+            values = (
+                len(row) - 1 + len(row[None]) if None in row else sum(v is not None for v in row.values())
+            )
+            if values != columns:
+                self.rejected.append(f"{label}:{reader.line_num}: {values} values for {columns} columns")
+                continue
             yield reader.line_num, row
 
 
@@ -147,7 +162,7 @@ def read_feed(source: Path, *, service_date: date) -> Feed:
             if from_stop in stops and to_stop in stops and arrival >= departure:
                 connections.append((departure, arrival, from_stop, to_stop, trip))
     connections.sort()
-    return Feed(stops=stops, connections=connections, rejected=rejected)
+    return Feed(stops=stops, connections=connections, rejected=archive.rejected + rejected)
 
 
 def commune_times(

@@ -1,7 +1,7 @@
 """Shared hypothesis settings and strategies for the bad-input tests: arbitrary bytes, arbitrary JSON values, and
 mutations of a valid sample (bytes deleted, inserted, replaced, duplicated; file truncated)."""
 
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 # Reproducible in CI and quick: each property runs a modest number of examples, without deadline.
@@ -69,6 +69,3 @@ def mutations(draw, sample: bytes, max_edits: int = 4, *, utf8: bool = False) ->
         return bytes(data).decode("utf-8", "ignore").encode("utf-8", "surrogatepass")
     return bytes(data)
 
-
-# For properties marked xfail (a known bug): report the first failure without spending time shrinking it.
-FUZZ_KNOWN_BUG = settings(FUZZ, phases=[Phase.explicit, Phase.reuse, Phase.generate])

@@ -23,7 +23,7 @@ from companies import sirene
 from core.sync import SourceError, read_csv
 from reach.gtfs import read_feed
 from tests.reach.test_gtfs import FEED
-from tests.security.fuzz import FUZZ, FUZZ_KNOWN_BUG, json_values, mutations
+from tests.security.fuzz import FUZZ, json_values, mutations
 from training.sources import read_lheo
 
 COMPANIES_DATA = Path(__file__).resolve().parents[1] / "companies" / "data"
@@ -166,24 +166,13 @@ def test_sirene_establishments_survive_mutated_files(data):
             assert len(row.siret) == 14 and row.siren == row.siret[:9]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="companies/core: "
-    + SHORT_ROWS
-    + " (companies.sirene.companies and establishments: AttributeError 'NoneType' has no attribute 'strip'/'replace'); "
-    "fix in core.sync.read_csv: reject a short row like a long one (`if None in row.values()`: SourceError "
-    "with its line), and in sirene.establishments yield (line, reason) for it instead",
-)
-@FUZZ_KNOWN_BUG
+@FUZZ
 @given(st.data())
 def test_sirene_companies_survive_mutated_files(data):
     mutated = data.draw(mutations(_sirene_lines("StockUniteLegale_extrait.csv", 6)))
     refused_or(lambda: sirene.companies(in_file(mutated, "StockUniteLegale.csv")))
 
 
-@pytest.mark.xfail(
-    strict=True, reason="companies/core: " + SHORT_ROWS + " (see test_sirene_companies_survive…)"
-)
 def test_sirene_names_a_short_establishment_row_with_its_line():
     header, first = _sirene_lines("StockEtablissement_extrait.csv", 2).decode().splitlines()
     path = in_file(f"{header}\n{first.rsplit(',', 5)[0]}\n".encode(), "short.csv")
@@ -211,15 +200,7 @@ def _zip(files: dict[str, bytes]) -> Path:
     return in_file(buffer.getvalue(), "feed.zip")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reach: "
-    + SHORT_ROWS
-    + " (src/reach/gtfs.py read_feed and _active_services: float(None) on stop_lat, int(None) on stop_sequence, "
-    "None <= str on calendar dates: TypeError); fix in _Archive.rows: yield (line, row) only when the row has "
-    "as many values as the header, else append 'file:line: N values for M columns' to the rejected list",
-)
-@FUZZ_KNOWN_BUG
+@FUZZ
 @given(st.sampled_from(sorted(FEED)), st.data())
 def test_gtfs_survives_a_mutated_file_of_the_feed(name, data):
     files = {key: value.encode() for key, value in FEED.items()}
@@ -230,13 +211,7 @@ def test_gtfs_survives_a_mutated_file_of_the_feed(name, data):
         assert all(dep <= arr for dep, arr, *_ in feed.connections)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reach: read_feed/_Archive.__init__ (src/reach/gtfs.py) opens the zip with zipfile.ZipFile without "
-    "catching zipfile.BadZipFile: a corrupt or truncated .zip raises BadZipFile instead of "
-    "SourceError('not a zip archive')",
-)
-@FUZZ_KNOWN_BUG
+@FUZZ
 @given(st.binary(max_size=200))
 def test_gtfs_refuses_a_corrupt_archive_with_a_source_error(data):
     refused_or(lambda: read_feed(in_file(data, "feed.zip"), service_date=date(2026, 11, 26)))

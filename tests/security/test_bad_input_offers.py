@@ -14,7 +14,7 @@ from offers.canonical import CanonicalOffer, RejectedRecord
 from offers.connectors import csv as csv_connector
 from offers.connectors import francetravail, jobposting
 from tests.offers.test_connectors import FT_RECORD
-from tests.security.fuzz import FUZZ, FUZZ_KNOWN_BUG, json_values, mutations, utf8_bytes
+from tests.security.fuzz import FUZZ, json_values, mutations, utf8_bytes
 
 POSTING = {
     "@context": "https://schema.org",
@@ -68,15 +68,6 @@ def test_francetravail_survives_arbitrary_text(data):
     outcomes(francetravail.parse, data)
 
 
-NON_UTF8_JSON = pytest.mark.xfail(
-    strict=True,
-    reason="offers: iter_json_records (src/offers/connectors/__init__.py) decodes bytes as UTF-8 outside any "
-    "try (json.loads(first_line) catches only JSONDecodeError; (first_line + stream.read()).decode('utf-8')): "
-    "a non-UTF-8 file raises UnicodeDecodeError instead of SourceError('not valid UTF-8 …') / a rejected line",
-)
-
-
-@NON_UTF8_JSON
 @pytest.mark.parametrize(
     "data",
     [b"\x80", b'[{"id": "1", "intitule": "caf\xe9"}]', b'{"id": "1", "intitule": "a"}\n{"id": "\xff"}\n'],
@@ -105,15 +96,7 @@ def test_francetravail_accounts_for_every_record_of_an_array(records):
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="offers: francetravail.from_record (src/offers/connectors/francetravail.py) crashes on a field of the "
-    "wrong JSON type instead of rejecting the record: typeContrat/typeContratLibelle/dureeTravailLibelleConverti "
-    "not strings (AttributeError in vocab.contract_from_label, core.text.fold, vocab.working_time_from_label), "
-    "competences not a list (TypeError), origineOffre not an object (AttributeError '.get'); the whole import "
-    "run then fails (offers.services.import_records re-raises)",
-)
-@FUZZ_KNOWN_BUG
+@FUZZ
 @given(st.lists(st.dictionaries(st.sampled_from(sorted(FT_RECORD)), json_values, max_size=6), max_size=6))
 def test_francetravail_json_lines_with_wrong_field_types_are_rejected_one_by_one(partials):
     records = [FT_RECORD | partial for partial in partials]

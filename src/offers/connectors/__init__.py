@@ -52,7 +52,7 @@ def iter_json_records(
     first_line = first_line.removeprefix(b"\xef\xbb\xbf")
     try:
         first = json.loads(first_line)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, UnicodeDecodeError):
         first = None
     if isinstance(first, dict) and not any(key in first for key in list_keys):
         yield number, first
@@ -61,10 +61,13 @@ def iter_json_records(
                 continue
             try:
                 yield number, json.loads(line)
-            except json.JSONDecodeError as exc:
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
                 yield number, exc
         return
-    text = (first_line + stream.read()).decode("utf-8")
+    try:
+        text = (first_line + stream.read()).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError(f"not valid UTF-8 text ({exc.reason}, byte {exc.start})", path=name) from exc
     try:
         whole = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -43,6 +43,16 @@ def parse(path_or_stream: Input, *, source: str = "francetravail", mapping=None)
 
 
 def from_record(record, *, source: str = "francetravail", line: int = 0) -> CanonicalOffer | RejectedRecord:
+    """The canonical offer, or the record rejected with its line and reason (never an exception)."""
+    try:
+        return _from_record(record, source=source, line=line)
+    except (TypeError, AttributeError, ValueError, KeyError) as exc:
+        return RejectedRecord(
+            line, f"a field has an unexpected type or value ({type(exc).__name__}: {exc})", record
+        )
+
+
+def _from_record(record, *, source: str, line: int) -> CanonicalOffer | RejectedRecord:
     if not isinstance(record, dict):
         return RejectedRecord(line, f"expected a JSON object, got {type(record).__name__}", record)
     source_id = to_text(record.get("id"))

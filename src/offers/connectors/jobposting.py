@@ -99,6 +99,16 @@ def _identifier(record: dict) -> str:
 
 
 def from_record(record, *, source: str = "jobposting", line: int = 0) -> CanonicalOffer | RejectedRecord:
+    """The canonical offer, or the record rejected with its line and reason (never an exception)."""
+    try:
+        return _from_record(record, source=source, line=line)
+    except (TypeError, AttributeError, ValueError, KeyError) as exc:
+        return RejectedRecord(
+            line, f"a field has an unexpected type or value ({type(exc).__name__}: {exc})", record
+        )
+
+
+def _from_record(record, *, source: str, line: int) -> CanonicalOffer | RejectedRecord:
     if not isinstance(record, dict):
         return RejectedRecord(line, f"expected a JSON object, got {type(record).__name__}", record)
     kind = record.get("@type")
