@@ -33,7 +33,9 @@ def rows(path, delimiter=","):
 def load_graph() -> OccupationGraph:
     rome = DATA_DIR / "rome4"
     fiches = list(rows(rome / "unix_referentiel_code_rome_v460_utf8.csv"))
-    domaines = {r["code_rome"]: r["code_domaine_professionel"] for r in rows(rome / "unix_cr_gd_dp_v460_utf8.csv")}
+    domaines = {
+        r["code_rome"]: r["code_domaine_professionel"] for r in rows(rome / "unix_cr_gd_dp_v460_utf8.csv")
+    }
     codes = [f["code_rome"] for f in fiches]
     index = {c: i for i, c in enumerate(codes)}
     parent_ids = {p: i for i, p in enumerate(sorted({f["code_rome_parent"] for f in fiches}))}
@@ -63,7 +65,10 @@ def load_travel() -> TravelModel:
         latitudes=np.array([float(r["latitude"]) for r in communes]),
         longitudes=np.array([float(r["longitude"]) for r in communes]),
         contexts=np.array(
-            [CONTEXT_ORDER.index(classify_context(population=int(r["population"] or 0), epci_kind=None)) for r in communes]
+            [
+                CONTEXT_ORDER.index(classify_context(population=int(r["population"] or 0), epci_kind=None))
+                for r in communes
+            ]
         ),
     )
 
@@ -133,7 +138,9 @@ def main():
         rank_offers(profile=profile, offers=offers, graph=graph, travel=travel, today=20_400.0, limit=20)
         timings.append((time.perf_counter() - started) * 1000)
     p50, p95 = np.percentile(timings, [50, 95])
-    print(f"offers for a person among {args.offers:,} offers: p50 {p50:.1f} ms, p95 {p95:.1f} ms ({args.queries} queries)")
+    print(
+        f"offers for a person among {args.offers:,} offers: p50 {p50:.1f} ms, p95 {p95:.1f} ms ({args.queries} queries)"
+    )
 
     timings = []
     for _q in range(args.queries):
@@ -150,7 +157,9 @@ def main():
         )
         timings.append((time.perf_counter() - started) * 1000)
     p50, p95 = np.percentile(timings, [50, 95])
-    print(f"people for an offer among {args.people:,} records: p50 {p50:.1f} ms, p95 {p95:.1f} ms ({args.queries} queries)")
+    print(
+        f"people for an offer among {args.people:,} records: p50 {p50:.1f} ms, p95 {p95:.1f} ms ({args.queries} queries)"
+    )
     print(f"peak memory (RSS): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

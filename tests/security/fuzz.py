@@ -68,4 +68,3 @@ def mutations(draw, sample: bytes, max_edits: int = 4, *, utf8: bool = False) ->
     if utf8:
         return bytes(data).decode("utf-8", "ignore").encode("utf-8", "surrogatepass")
     return bytes(data)
-

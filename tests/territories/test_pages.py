@@ -102,9 +102,7 @@ def test_commune_page(client, fixture_territory, django_assert_max_num_queries):
 
 def test_commune_page_radius_can_be_widened(client, fixture_territory):
     html = client.get("/territoires/communes/96001/", {"rayon": "20"}).content.decode().replace("\xa0", " ")
-    assert (
-        "2 communes à moins de 20 km de Villecentre, à vol d'oiseau, totalisant 2 040 habitants" in html
-    )
+    assert "2 communes à moins de 20 km de Villecentre, à vol d'oiseau, totalisant 2 040 habitants" in html
     assert "Saint-Essai (96)" in html
     assert '<option value="20" selected>20 km</option>' in html
     # A radius outside the choices falls back to the default and says what is wrong.
