@@ -71,6 +71,7 @@ class Role(models.TextChoices):
     MANAGER = "manager", "Responsable d'équipe"
     COMMITTEE_MEMBER = "committee_member", "Membre de comité"
     ADMINISTRATOR = "administrator", "Administrateur ou administratrice"
+    DATA_PROTECTION_OFFICER = "dpo", "Délégué ou déléguée à la protection des données"
 
 
 class User(AbstractUser):

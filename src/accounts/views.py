@@ -8,6 +8,7 @@ from accounts.forms import LoginForm
 from accounts.models import Membership, Organisation
 from accounts.permissions import organisations_of
 from accounts.services import choose_organisation, current_organisation
+from audit.selectors import may_review
 
 
 class LoginView(auth_views.LoginView):
@@ -31,6 +32,7 @@ def profile(request):
             "breadcrumb_links": [],
             "memberships": memberships,
             "current": current_organisation(request),
+            "is_dpo": may_review(request.user),
         },
     )
 

@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 
 from accounts.models import Organisation
+from core.validators import validate_upload_size
 from territories.models import Bassin, Commune, Departement, Epci, Region, ZoneEmploi
 
 
@@ -308,7 +309,7 @@ class MeetingDocument(models.Model):
         verbose_name="point",
     )
     title = models.CharField("titre", max_length=200)
-    file = models.FileField("fichier", upload_to=document_path)
+    file = models.FileField("fichier", upload_to=document_path, validators=[validate_upload_size])
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -1,6 +1,7 @@
 from django import forms
 from dsfr.forms import DsfrBaseForm
 
+from core.validators import validate_upload_size
 from offers.canonical import CONTRACT_LABELS
 from offers.models import Source
 from offers.selectors import PUBLISHED_WITHIN
@@ -90,6 +91,7 @@ class ImportForm(DsfrBaseForm):
         ],
     )
     mapping = forms.FileField(
+        validators=[validate_upload_size],
         label="Correspondance des colonnes (CSV)",
         required=False,
         help_text='Fichier JSON {"nom canonique": "nom de colonne"}, par exemple {"source_id": "reference", "title": "intitule"}.',
@@ -97,7 +99,7 @@ class ImportForm(DsfrBaseForm):
     snapshot = forms.BooleanField(
         label="Fichier complet : clôturer les offres de cette source absentes du fichier", required=False
     )
-    file = forms.FileField(label="Fichier d'offres")
+    file = forms.FileField(label="Fichier d'offres", validators=[validate_upload_size])
 
     def __init__(self, *args, sources=None, **kwargs):
         super().__init__(*args, **kwargs)
