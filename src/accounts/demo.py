@@ -47,6 +47,7 @@ ACCOUNTS = [
         False,
     ),
     ("admin@reseau.demo", "Sophie", "Garnier", "Région Hauts-de-France", Role.ADMINISTRATOR, True),
+    ("dpo@reseau.demo", "Marc", "Durand", "Région Hauts-de-France", Role.DATA_PROTECTION_OFFICER, False),
 ]
 
 
