@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts.permissions import is_administrator
 from accounts.services import current_organisation
 from companies import selectors, services
 from companies.forms import ContactForm, OperationForm, OutcomeForm, SearchForm
@@ -15,6 +16,7 @@ from companies.ical import operations_calendar
 from companies.models import EmployerLink, Establishment, Operation
 from core.text import fold
 from jobseekers.selectors import get_visible_record, visible_records
+from matching.models import Referral
 from territories.models import Bassin, Departement
 
 BREADCRUMB = [{"url": "/entreprises/", "title": "Entreprises"}]
@@ -83,8 +85,6 @@ def establishment_detail(request, siret: str):
                 messages.success(request, "Contact enregistré.")
                 return redirect(establishment.get_absolute_url())
     links = EmployerLink.objects.filter(establishment=establishment).select_related("offer")
-    from matching.models import Referral
-
     hires = Referral.objects.filter(
         offer__employer_link__establishment=establishment, status=Referral.Status.HIRED
     ).count()
@@ -263,8 +263,6 @@ def agenda_ics(request):
 
 @require_POST
 def merge(request, siret: str):
-    from accounts.permissions import is_administrator
-
     if not is_administrator(request.user):
         return HttpResponseForbidden("Réservé aux administrateurs.")
     duplicate = get_object_or_404(Establishment, siret=siret)
