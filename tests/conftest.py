@@ -92,3 +92,9 @@ def pytest_collection_modifyitems(items):
     factory-made communes or fiches must not run after it, and a transactional test's flush must not come
     before a test that needs it. (The sort is stable, so pytest-django's own order is kept otherwise.)"""
     items.sort(key=lambda item: (_is_transactional(item), "reference_data" in item.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _no_api_rate_limit(settings):
+    """Test clients all come from one address; the rate limit has its own test (tests/security)."""
+    settings.API_ANON_RATE = ""

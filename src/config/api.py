@@ -8,9 +8,10 @@ from importlib.util import find_spec
 
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from config.apps_registry import DOMAIN_APPS
+from config.throttling import ApiRateThrottle
 
 api = NinjaAPI(
     title="Réseau pour l'emploi — API",
@@ -20,6 +21,7 @@ api = NinjaAPI(
         'services métier. Les erreurs ont toujours la forme `{"error": {status, code, message, details}}`.'
     ),
     urls_namespace="api",
+    throttle=[ApiRateThrottle()],
 )
 
 
@@ -48,6 +50,16 @@ def on_not_found(request, exc):
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request, exc):
     return error_response(request, status=401, code="unauthenticated", message="Authentification requise.")
+
+
+@api.exception_handler(Throttled)
+def on_throttled(request, exc: Throttled):
+    response = error_response(
+        request, status=429, code="throttled", message="Trop de requêtes : réessayez dans quelques instants."
+    )
+    if exc.wait is not None:
+        response["Retry-After"] = str(int(exc.wait) + 1)
+    return response
 
 
 @api.exception_handler(HttpError)

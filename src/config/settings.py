@@ -218,3 +218,8 @@ LOGIN_CLIENT_IP_HEADER = os.environ.get("LOGIN_CLIENT_IP_HEADER", "")
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(5 * 1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_UPLOAD_SIZE = int(os.environ.get("MAX_UPLOAD_SIZE", str(50 * 1024 * 1024)))
+
+# Request-rate limit on the JSON API per client address ("N/s|m|h|d"; empty to switch it off), and how many
+# proxies stand in front of the app (the client address is taken from X-Forwarded-For only behind them).
+API_ANON_RATE = os.environ.get("API_ANON_RATE", "600/m")
+NINJA_NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
