@@ -8,6 +8,7 @@ from audit import selectors
 from audit.forms import JournalFilterForm
 from audit.models import AuditEntry
 from audit.services import record
+from core.pagination import page_query
 
 COLUMNS = [
     "at",
@@ -42,6 +43,7 @@ def journal(request):
             "breadcrumb_links": [],
             "form": form,
             "page_obj": page,
+            "page_query": page_query(request.GET),
             "count": found.count(),
         },
     )

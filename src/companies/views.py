@@ -14,6 +14,7 @@ from companies import selectors, services
 from companies.forms import ContactForm, OperationForm, OutcomeForm, SearchForm
 from companies.ical import operations_calendar
 from companies.models import EmployerLink, Establishment, Operation
+from core.pagination import page_query
 from core.text import fold
 from jobseekers.selectors import get_visible_record, visible_records
 from matching.models import Referral
@@ -51,6 +52,7 @@ def index(request):
             "breadcrumb_links": [],
             "form": form,
             "page_obj": page,
+            "page_query": page_query(request.GET),
             "query": query,
             "operations": selectors.public_operations()[:5],
         },
