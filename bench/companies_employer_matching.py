@@ -115,6 +115,7 @@ def main():
             employer_name=record.employer_name,
             commune_id=commune_of(record, postal),
             candidates_by_commune=by_commune,
+            by_siret={},
         )
         rows.append((candidate, register[expected_key]))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 from pathlib import Path
 
 from django.db import transaction
@@ -124,6 +125,7 @@ def import_sirene(
 
 def _fill_coordinates() -> None:
     # The register has no geocoded addresses: place establishments at their commune's point.
+    placed = []
     for establishment in Establishment.objects.filter(
         commune__isnull=False, latitude__isnull=True
     ).select_related("commune"):
@@ -131,7 +133,8 @@ def _fill_coordinates() -> None:
             establishment.commune.latitude,
             establishment.commune.longitude,
         )
-        establishment.save(update_fields=["latitude", "longitude"])
+        placed.append(establishment)
+    Establishment.objects.bulk_update(placed, ["latitude", "longitude"], batch_size=2000)
 
 
 class CoordinationRequired(Exception):
@@ -195,14 +198,18 @@ class LinkCandidate:
 
 
 def best_establishment(
-    *, siret: str, employer_name: str, commune_id: str | None, candidates_by_commune: dict
+    *,
+    siret: str,
+    employer_name: str,
+    commune_id: str | None,
+    candidates_by_commune: dict,
+    by_siret: dict[str, Establishment],
 ) -> LinkCandidate:
-    """The establishment an offer's employer is, by SIRET when valid, else by name among the establishments of the
-    same commune (token-set similarity of the names without legal forms)."""
-    if siret:
-        establishment = Establishment.objects.filter(siret=siret).first()
-        if establishment is not None:
-            return LinkCandidate(establishment, EmployerLink.Method.SIRET, 100.0)
+    """The establishment an offer's employer is, by SIRET when valid (`by_siret`: the register's establishments
+    for the SIRETs at hand), else by name among the establishments of the same commune (token-set similarity of
+    the names without legal forms)."""
+    if siret in by_siret:
+        return LinkCandidate(by_siret[siret], EmployerLink.Method.SIRET, 100.0)
     key = employer_key(employer_name)
     if not key or not commune_id:
         return LinkCandidate(None, EmployerLink.Method.NAME, 0.0)
@@ -225,35 +232,42 @@ def link_offers_to_establishments(*, offers) -> dict[str, int]:
     ):
         by_commune.setdefault(establishment.commune_id, []).append(establishment)
     reviewed = set(EmployerLink.objects.exclude(reviewed_by=None).values_list("offer_id", flat=True))
-    for offer in offers:
-        if offer.pk in reviewed:
-            counts["kept"] += 1
-            continue
-        candidate = best_establishment(
-            siret=offer.siret if offer.siret_valid else "",
-            employer_name=offer.employer_name,
-            commune_id=offer.commune_id,
-            candidates_by_commune=by_commune,
+    offers = iter(offers)
+    # Offers come in batches (a whole pool may not fit in memory); each batch looks its SIRETs up in one query.
+    while batch := list(islice(offers, 2000)):
+        by_siret = Establishment.objects.in_bulk(
+            {offer.siret for offer in batch if offer.siret and offer.siret_valid}, field_name="siret"
         )
-        if candidate.establishment is None or candidate.score < REVIEW_LINK_SCORE:
-            EmployerLink.objects.filter(offer=offer).delete()
-            counts["unlinked"] += 1
-            continue
-        status = (
-            EmployerLink.Status.CONFIRMED
-            if candidate.score >= AUTO_LINK_SCORE
-            else EmployerLink.Status.TO_REVIEW
-        )
-        EmployerLink.objects.update_or_create(
-            offer=offer,
-            defaults={
-                "establishment": candidate.establishment,
-                "method": candidate.method,
-                "score": candidate.score,
-                "status": status,
-            },
-        )
-        counts[status] += 1
+        for offer in batch:
+            if offer.pk in reviewed:
+                counts["kept"] += 1
+                continue
+            candidate = best_establishment(
+                siret=offer.siret if offer.siret_valid else "",
+                employer_name=offer.employer_name,
+                commune_id=offer.commune_id,
+                candidates_by_commune=by_commune,
+                by_siret=by_siret,
+            )
+            if candidate.establishment is None or candidate.score < REVIEW_LINK_SCORE:
+                EmployerLink.objects.filter(offer=offer).delete()
+                counts["unlinked"] += 1
+                continue
+            status = (
+                EmployerLink.Status.CONFIRMED
+                if candidate.score >= AUTO_LINK_SCORE
+                else EmployerLink.Status.TO_REVIEW
+            )
+            EmployerLink.objects.update_or_create(
+                offer=offer,
+                defaults={
+                    "establishment": candidate.establishment,
+                    "method": candidate.method,
+                    "score": candidate.score,
+                    "status": status,
+                },
+            )
+            counts[status] += 1
     return counts
 
 
