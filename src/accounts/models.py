@@ -82,6 +82,16 @@ class User(AbstractUser):
     organisations = models.ManyToManyField(
         Organisation, through="Membership", related_name="members", blank=True
     )
+    # ProConnect's pseudonymous identifier of the agent for this service, recorded at the first ProConnect login;
+    # later logins must present the same one. An administrator empties it to let the agent link a new one.
+    proconnect_sub = models.CharField(
+        "identifiant ProConnect (sub)",
+        max_length=255,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Rempli à la première connexion ProConnect. Videz-le si l'agent change de fournisseur d'identité.",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
