@@ -6,7 +6,12 @@ class AccountsConfig(AppConfig):
     verbose_name = "Comptes et organisations"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from accounts import second_factor
         from core import navigation
+
+        user_logged_in.connect(second_factor.on_user_logged_in, dispatch_uid="accounts.second_factor")
 
         navigation.register(
             "Organisations",

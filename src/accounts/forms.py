@@ -34,3 +34,24 @@ class LoginForm(DsfrBaseForm, AuthenticationForm):
             if lock is not None:  # this failure was the last one allowed
                 raise ValidationError(lock.message, code="locked") from None
             raise
+
+
+class CodeForm(DsfrBaseForm):
+    """A second-factor code: 6 digits from the authenticator app, or a recovery code."""
+
+    code = forms.CharField(
+        label="Code de vérification",
+        max_length=20,
+        help_text="Les 6 chiffres affichés par votre application d'authentification, ou un code de récupération.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, *args, label: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["code"].label = label
+            self.fields[
+                "code"
+            ].help_text = "Les 6 chiffres affichés par votre application d'authentification."

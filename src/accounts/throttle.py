@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 from audit.models import AuditEntry
@@ -31,6 +32,10 @@ from audit.models import AuditEntry
 USER_TYPE = User._meta.label_lower
 LOCKED_REASON = "verrouillé"
 BAD_CREDENTIALS_REASON = "identifiants invalides"
+BAD_CODE_REASON = "code de vérification invalide"
+# The failures that count towards a lock: wrong passwords and wrong second-factor codes. ProConnect failures are
+# logged too but not counted (the password is not at stake, and a provider outage must not lock anyone out).
+COUNTED_REASONS = (BAD_CREDENTIALS_REASON, BAD_CODE_REASON)
 
 
 def failures_per_account() -> int:
@@ -93,8 +98,8 @@ def _account_filter(email: str) -> Q:
 
 
 def _counted_failures(since: datetime):
-    return AuditEntry.objects.filter(action=AuditEntry.Action.LOGIN_FAILED, at__gte=since).exclude(
-        reason=LOCKED_REASON
+    return AuditEntry.objects.filter(
+        action=AuditEntry.Action.LOGIN_FAILED, at__gte=since, reason__in=COUNTED_REASONS
     )
 
 
@@ -142,7 +147,7 @@ def record_failure(*, email: str, request: HttpRequest | None, reason: str = BAD
     )
 
 
-def record_success(*, user: User, request: HttpRequest | None) -> None:
+def record_success(*, user: User, request: HttpRequest | None, reason: str = "") -> None:
     AuditEntry.objects.create(
         action=AuditEntry.Action.LOGIN,
         actor=user,
@@ -150,6 +155,7 @@ def record_success(*, user: User, request: HttpRequest | None) -> None:
         object_type=USER_TYPE,
         object_id=str(user.pk),
         object_repr=str(user)[:200],
+        reason=reason[:200],
         ip_address=client_ip(request),
     )
 
@@ -174,6 +180,8 @@ class ThrottledModelBackend(ModelBackend):
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is None:
             record_failure(email=username, request=request)
-        else:
+        elif not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
             record_success(user=user, request=request)
+        # With TOTP the login succeeds at the code step (accounts.second_factor), which records it then: a
+        # LOGIN here would reset the failure count and let wrong codes be tried without end.
         return user

@@ -4,7 +4,8 @@ from django.http import HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.forms import LoginForm
+from accounts import proconnect, proconnect_views, second_factor
+from accounts.forms import CodeForm, LoginForm
 from accounts.models import Membership, Organisation
 from accounts.permissions import organisations_of
 from accounts.services import choose_organisation, current_organisation
@@ -16,6 +17,16 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
     extra_context = {"title": "Se connecter", "breadcrumb_links": []}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(proconnect_enabled=proconnect.is_enabled(), **kwargs)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Local logout; a ProConnect session is then ended at ProConnect too (end_session_endpoint)."""
+
+    def post(self, request, *args, **kwargs):
+        return proconnect_views.logout_through_provider(request) or super().post(request, *args, **kwargs)
 
 
 def profile(request):
@@ -33,6 +44,10 @@ def profile(request):
             "memberships": memberships,
             "current": current_organisation(request),
             "is_dpo": may_review(request.user),
+            "totp_enrolled": second_factor.is_enrolled(request.user),
+            "totp_required": second_factor.must_enrol(request.user),
+            "recovery_codes_left": second_factor.recovery_codes_left(request.user),
+            "disable_form": CodeForm(),
         },
     )
 

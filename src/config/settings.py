@@ -111,6 +111,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif os.environ.get("DATABASE_POOL_MAX_SIZE"):
+    # psycopg's connection pool, one per process, shared by its threads (docs/operations.md "Workers and
+    # connections"); Django returns the connection to the pool after each request, so no persistent connections.
+    try:
+        pool_sizes = {
+            "min_size": int(os.environ.get("DATABASE_POOL_MIN_SIZE", "1")),
+            "max_size": int(os.environ["DATABASE_POOL_MAX_SIZE"]),
+            "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "10")),
+        }
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_POOL_MIN_SIZE, _MAX_SIZE, _TIMEOUT must be numbers: {exc}") from exc
+    if not 0 <= pool_sizes["min_size"] <= pool_sizes["max_size"] or pool_sizes["max_size"] < 1:
+        raise ImproperlyConfigured(
+            f"DATABASE_POOL_MAX_SIZE ({pool_sizes['max_size']}) must be at least 1 and at least "
+            f"DATABASE_POOL_MIN_SIZE ({pool_sizes['min_size']})."
+        )
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = pool_sizes
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -213,6 +231,39 @@ LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
 # Behind a reverse proxy: the META key of the header it appends the client address to (HTTP_X_FORWARDED_FOR).
 LOGIN_CLIENT_IP_HEADER = os.environ.get("LOGIN_CLIENT_IP_HEADER", "")
 
+# --- ProConnect and TOTP (issue 9, login hardening). See docs/security.md "Login". -----------------------------
+# ProConnect: the State's OpenID Connect federation for public agents. PROCONNECT_BASE_URL is the issuer's base,
+# e.g. https://proconnect.gouv.fr/api/v2 (production) or https://fca.integ01.dev-agentconnect.fr/api/v2
+# (integration); discovery is read from {PROCONNECT_BASE_URL}/.well-known/openid-configuration.
+PROCONNECT_ENABLED = env_bool("PROCONNECT_ENABLED", False)
+PROCONNECT_BASE_URL = os.environ.get("PROCONNECT_BASE_URL", "").rstrip("/")
+PROCONNECT_CLIENT_ID = os.environ.get("PROCONNECT_CLIENT_ID", "")
+PROCONNECT_CLIENT_SECRET = os.environ.get("PROCONNECT_CLIENT_SECRET", "")
+PROCONNECT_SCOPES = os.environ.get("PROCONNECT_SCOPES", "openid email given_name usual_name siret uid")
+PROCONNECT_ACR_VALUES = os.environ.get("PROCONNECT_ACR_VALUES", "")  # sent as acr_values when set
+# ACR values that already mean a second factor at ProConnect: no TOTP asked again for them.
+PROCONNECT_MFA_ACR_VALUES = env_list(
+    "PROCONNECT_MFA_ACR_VALUES",
+    "eidas2,eidas3,https://proconnect.gouv.fr/assurance/self-asserted-2fa,"
+    "https://proconnect.gouv.fr/assurance/consistency-checked-2fa",
+)
+PROCONNECT_ALLOWED_EMAIL_DOMAINS = [domain.lower() for domain in env_list("PROCONNECT_ALLOWED_EMAIL_DOMAINS")]
+PROCONNECT_TIMEOUT_SECONDS = float(os.environ.get("PROCONNECT_TIMEOUT_SECONDS", "5"))
+if PROCONNECT_ENABLED and not (PROCONNECT_BASE_URL and PROCONNECT_CLIENT_ID and PROCONNECT_CLIENT_SECRET):
+    raise ImproperlyConfigured(
+        "PROCONNECT_ENABLED needs PROCONNECT_BASE_URL, PROCONNECT_CLIENT_ID and PROCONNECT_CLIENT_SECRET."
+    )
+# TOTP second factor (django-otp): optional for everyone, compulsory for administrators when
+# REQUIRE_TOTP_FOR_ADMINISTRATORS is on. Wrong codes are counted by accounts.throttle with the password
+# failures, so django-otp's own throttling is off (one lock-out rule, one message).
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+MIDDLEWARE.append("accounts.middleware.SecondFactorMiddleware")
+REQUIRE_TOTP_FOR_ADMINISTRATORS = env_bool("REQUIRE_TOTP_FOR_ADMINISTRATORS", False)
+OTP_TOTP_ISSUER = NETWORK_NAME
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 # Limits on what a request may carry: forms and JSON bodies up to 5 MB, uploaded files up to 50 MB (an operator's
 # offers export or a training catalogue); larger imports go through the command line.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(5 * 1024 * 1024)))
@@ -223,3 +274,12 @@ MAX_UPLOAD_SIZE = int(os.environ.get("MAX_UPLOAD_SIZE", str(50 * 1024 * 1024)))
 # proxies stand in front of the app (the client address is taken from X-Forwarded-For only behind them).
 API_ANON_RATE = os.environ.get("API_ANON_RATE", "600/m")
 NINJA_NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
+
+# Django's cache (the rate-limit counters): the database by default, shared by every worker and host with no extra
+# infrastructure (core.cache: atomic incr; table created by migrate). CACHE_URL=locmem:// for one process only.
+from core.cache import caches_from_url  # noqa: E402
+
+CACHES = caches_from_url(os.environ.get("CACHE_URL", ""))
+
+# Longest CSV line any importer accepts (bytes): a longer one is rejected with its file and line, reading goes on.
+CSV_MAX_LINE_BYTES = int(os.environ.get("CSV_MAX_LINE_BYTES", str(1024 * 1024)))

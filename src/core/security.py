@@ -42,6 +42,11 @@ def content_security_policy(nonce: str) -> str:
         "form-action": "'self'",
         "frame-ancestors": "'none'",
     }
+    if getattr(settings, "PROCONNECT_ENABLED", False):
+        # The logout form redirects to ProConnect's end_session_endpoint, which form-action also governs.
+        from accounts.proconnect import provider_origin
+
+        directives["form-action"] += f" {provider_origin()}"
     if getattr(settings, "CSP_REPORT_URI", ""):
         directives["report-uri"] = settings.CSP_REPORT_URI
     return "; ".join(f"{name} {value}" for name, value in directives.items())
