@@ -1,7 +1,10 @@
 """The cluster index: fingerprints of the pool's publications, blocks (place x title word), union-find clusters.
 
 Incremental: `add` compares each new publication only with the members of its blocks (same place and one of
-its two longest title words), so a batch costs in proportion to its size, not to the pool's. A full rebuild is
+its two longest title words), so a batch costs in proportion to its size, not to the pool's. Within a block, one
+C call (rapidfuzz `cdist`) first keeps the members whose title passes the word-order test `compare` requires
+anyway (same score, same threshold): a big town's "responsable" block holds thousands of members, of which a
+handful have a close title, and only those go through the full comparison. A full rebuild is
 the same `add` over all publications in a fixed order (publication date, source, id), which is why the
 incremental result equals the rebuild when batches arrive in time order.
 
@@ -18,12 +21,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from .keys import Fingerprint, contracts_compatible, fingerprint
-from .matching import EMPLOYER_MIN, compare, strength
+from .matching import EMPLOYER_MIN, TITLE_ORDER_MIN, compare, strength
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 MAX_BLOCK = 5000  # beyond, a block (a very common title word in a big town) is compared by its newest members
 
 
@@ -33,6 +37,15 @@ class _Summary:
     sirets: set[str] = field(default_factory=set)
     contracts: list[frozenset[str]] = field(default_factory=list)
     communes: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, print_: Fingerprint) -> _Summary:
+        return cls(
+            employers={print_.employer} if print_.employer else set(),
+            sirets={print_.siret} if print_.siret else set(),
+            contracts=[print_.contracts] if print_.contracts else [],
+            communes={print_.commune_code} if print_.commune_code else set(),
+        )
 
     def absorb(self, other: _Summary) -> None:
         self.employers |= other.employers
@@ -65,8 +78,11 @@ class DedupIndex:
         self.fingerprints: list[Fingerprint] = []
         self.position: dict[tuple[str, str], int] = {}
         self.blocks: dict[str, list[int]] = defaultdict(list)
+        self.block_titles: dict[str, list[str]] = defaultdict(list)  # each block member's sorted title
         self.parent: list[int] = []
-        self.summaries: dict[int, _Summary] = {}  # root -> what its cluster holds
+        # root -> what its cluster holds, for clusters of two or more (a lone member's is its fingerprint's):
+        # a million lone members would otherwise cost a million sets.
+        self.summaries: dict[int, _Summary] = {}
         self.signals: list[dict] = []  # per member: the signals of its strongest match ({} when alone)
         self.matched_with: list[int | None] = []
 
@@ -85,12 +101,17 @@ class DedupIndex:
         root_a, root_b = self.root(a), self.root(b)
         if root_a == root_b:
             return True
-        if check and self.summaries[root_a].conflicts(self.summaries[root_b]):
+        if check and self._summary(root_a).conflicts(self._summary(root_b)):
             return False
         keep, gone = min(root_a, root_b), max(root_a, root_b)  # the older member names the cluster
         self.parent[gone] = keep
-        self.summaries[keep].absorb(self.summaries.pop(gone))
+        summary = self.summaries.get(keep) or _Summary.of(self.fingerprints[keep])
+        summary.absorb(self.summaries.pop(gone, None) or _Summary.of(self.fingerprints[gone]))
+        self.summaries[keep] = summary
         return True
+
+    def _summary(self, root: int) -> _Summary:
+        return self.summaries.get(root) or _Summary.of(self.fingerprints[root])
 
     # -- adding publications ---------------------------------------------------------------------------------
     def add(self, offers: Iterable, *, same_cluster_as: Iterable[int | None] | None = None) -> list[int]:
@@ -123,21 +144,26 @@ class DedupIndex:
         self.parent.append(member)
         self.signals.append({})
         self.matched_with.append(None)
-        self.summaries[member] = _Summary(
-            employers={print_.employer} if print_.employer else set(),
-            sirets={print_.siret} if print_.siret else set(),
-            contracts=[print_.contracts] if print_.contracts else [],
-            communes={print_.commune_code} if print_.commune_code else set(),
-        )
         return member
 
     def _match(self, member: int) -> None:
         print_ = self.fingerprints[member]
         candidates: set[int] = set()
         for block_key in print_.block_keys():
-            block = self.blocks[block_key]
-            candidates.update(block[-MAX_BLOCK:])
+            block, titles = self.blocks[block_key], self.block_titles[block_key]
+            if block:
+                start = max(0, len(block) - MAX_BLOCK)
+                # Half a point under the threshold: a superset of what `compare` accepts, whatever the rounding.
+                scores = process.cdist(
+                    [print_.sorted_title],
+                    titles[start:],
+                    scorer=fuzz.ratio,
+                    score_cutoff=TITLE_ORDER_MIN - 0.5,
+                    dtype=np.uint8,
+                )[0]
+                candidates.update(block[start + i] for i in np.flatnonzero(scores).tolist())
             block.append(member)
+            titles.append(print_.sorted_title)
         matches = []
         for other in sorted(candidates):
             signals = compare(print_, self.fingerprints[other])

@@ -205,6 +205,7 @@ class Fingerprint:
     """The comparable form of one publication."""
 
     title: str
+    sorted_title: str  # the title's words in sorted order: what the word-order test compares
     tokens: list[str]
     employer: str
     siret: str  # only a valid SIRET
@@ -239,6 +240,7 @@ def fingerprint(offer) -> Fingerprint:
     siret = offer.siret if getattr(offer, "siret_valid", None) is not False else ""
     return Fingerprint(
         title=key,
+        sorted_title=" ".join(sorted(key.split())),
         tokens=title_tokens(key),
         employer=employer_key(offer.employer_name),
         siret=siret if siret and len(siret) == 14 else "",
