@@ -9,6 +9,8 @@ from config.apps_registry import DOMAIN_APPS
 
 admin.site.site_header = "Réseau pour l'emploi — administration"
 admin.site.site_title = "Administration"
+# A database that cannot be reached answers 503 (French page, or the API's error format), not a bare 500.
+handler500 = "core.errors.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
