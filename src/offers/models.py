@@ -62,6 +62,7 @@ class ImportRun(models.Model):
         SUCCEEDED = "succeeded", "Réussi"
         PARTIAL = "partial", "Réussi avec des rejets"
         FAILED = "failed", "Échoué"
+        INTERRUPTED = "interrupted", "Interrompu"  # the process died mid-run (offers.runs)
 
     REJECTED_KEPT = 2000  # rejected lines kept in the report; the count is always exact
 
@@ -80,6 +81,9 @@ class ImportRun(models.Model):
     rejected = models.JSONField("lignes rejetées", default=list, blank=True)  # [{"line", "reason"}]
     message = models.TextField(blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # Which process runs the import ("host:pid") and when it last committed a batch: tells a dead run from a slow one.
+    worker = models.CharField("processus", max_length=200, blank=True)
+    heartbeat_at = models.DateTimeField("dernier lot enregistré", null=True, blank=True)
 
     class Meta:
         verbose_name = "import"
