@@ -121,7 +121,9 @@ elif os.environ.get("DATABASE_POOL_MAX_SIZE"):
             "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "10")),
         }
     except ValueError as exc:
-        raise ImproperlyConfigured(f"DATABASE_POOL_MIN_SIZE, _MAX_SIZE, _TIMEOUT must be numbers: {exc}") from exc
+        raise ImproperlyConfigured(
+            f"DATABASE_POOL_MIN_SIZE, _MAX_SIZE, _TIMEOUT must be numbers: {exc}"
+        ) from exc
     if not 0 <= pool_sizes["min_size"] <= pool_sizes["max_size"] or pool_sizes["max_size"] < 1:
         raise ImproperlyConfigured(
             f"DATABASE_POOL_MAX_SIZE ({pool_sizes['max_size']}) must be at least 1 and at least "
