@@ -27,6 +27,12 @@ class Command(BaseCommand):
             "--snapshot", action="store_true", help="the file is complete: close the offers missing"
         )
         imp.add_argument("--owner", help="name of the organisation owning a new source")
+        imp.add_argument(
+            "--batch-size",
+            type=int,
+            default=None,
+            help="records stored and committed together (default 2000; smaller uses less memory)",
+        )
         imp.add_argument("file", help="file to import, or - for stdin")
 
         export = actions.add_parser("export-clusters", help="one JSON line per publication with its cluster")
@@ -69,11 +75,13 @@ class Command(BaseCommand):
     def summary(self, text: str, *, data_on_stdout: bool = False) -> None:
         (sys.stderr if data_on_stdout else self.stdout).write(text + "\n")
 
-    def import_file(self, *, source, format, mapping, snapshot, owner, file, **_):
+    def import_file(self, *, source, format, mapping, snapshot, owner, file, batch_size, **_):
         from accounts.models import Organisation
         from offers import services
         from offers.models import Source
 
+        if batch_size is not None and batch_size < 1:
+            raise CommandError(f"--batch-size: {batch_size} is not a positive number of records")
         organisation = None
         if owner:
             organisation = Organisation.objects.filter(name=owner).first()
@@ -92,6 +100,7 @@ class Command(BaseCommand):
                 records=records,
                 file_name="<stdin>" if file == "-" else Path(file).name,
                 snapshot=snapshot,
+                batch_size=batch_size or services.BATCH_SIZE,
             )
         except SourceError as exc:
             raise CommandError(str(exc)) from exc
