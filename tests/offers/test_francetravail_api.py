@@ -30,7 +30,9 @@ def token(rsps, count=1):
 @pytest.fixture
 def client():
     sleeps = []
-    c = api.FranceTravailClient(client_id="id", client_secret="secret", sleep=sleeps.append, max_attempts=3)
+    c = api.FranceTravailClient(
+        client_id="id", client_secret="secret", sleep=sleeps.append, random=lambda: 0.0, max_attempts=3
+    )
     c.sleeps = sleeps
     return c
 
@@ -118,10 +120,13 @@ def test_5xx_and_timeouts_are_retried_and_what_fails_is_reported(client):
     got = list(api.fetch_offers(client, departements=("62",), since=SINCE, until=UNTIL))
     assert len(got) == 250
     [failure] = client.report.failures
-    assert failure.range == "150-299" and "gave up after 3 attempts: 500" in failure.error
+    assert (
+        failure.range == "150-299"
+        and "500 Internal Server Error (abandon après 3 tentatives)" in failure.error
+    )
     assert failure.params["departement"] == "62"
     assert client.sleeps[:2] == [1.0, 2.0]  # exponential backoff
-    assert any("not fetched" in line for line in client.report.lines())
+    assert any(line.startswith("Non récupéré : département 62") for line in client.report.lines())
 
 
 @responses.activate

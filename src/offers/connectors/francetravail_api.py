@@ -7,8 +7,12 @@
 - The API serves at most the first 3,150 results of a query (range start ≤ 3,000): a query whose total is
   larger is split — by département first, then by halving its creation-date window, then by ROME grand domaine —
   until each part fits.
-- 429 Too Many Requests: waits for `Retry-After` (seconds) and tries again; 5xx and timeouts: retries with
-  exponential backoff. What still fails is listed in the report (query, range, error) and the rest goes on.
+- Retries (token and search calls): 429 Too Many Requests waits for `Retry-After` (seconds, at most
+  `max_wait`); 500/502/503/504, connection errors and timeouts (connect and read timeouts apart:
+  FRANCE_TRAVAIL_CONNECT_TIMEOUT, FRANCE_TRAVAIL_READ_TIMEOUT) wait an exponential backoff (1 s, 2 s, 4 s…, at
+  most `max_wait`) plus up to 50 % random jitter, so that many clients do not retry in step; `max_attempts` in
+  all. What still fails is listed in the report (département, creation dates, grand domaine, range, last error,
+  attempts) and the rest goes on: every page fetched is kept.
 
 `fetch_offers` yields the raw offer dicts (each once, even when two query parts overlap); feed them to
 `offers.connectors.francetravail.from_record` or import them with `offers fetch-francetravail`.
@@ -17,6 +21,7 @@
 from __future__ import annotations
 
 import os
+import random
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -36,6 +41,9 @@ REGION_DEPARTEMENTS = ("02", "59", "60", "62", "80")
 _CONTENT_RANGE = re.compile(r"(\d+)-(\d+)/(\d+)")
 
 
+RETRY_STATUSES = frozenset({500, 502, 503, 504})
+
+
 class ApiError(Exception):
     pass
 
@@ -45,6 +53,21 @@ class Failure:
     params: dict
     range: str
     error: str
+
+    def describe(self) -> str:
+        """The query slice that could not be fetched, for the import report (in French, like the UI)."""
+        parts = [f"département {self.params['departement']}"] if self.params.get("departement") else []
+        if self.params.get("minCreationDate"):
+            parts.append(
+                f"offres créées du {self.params['minCreationDate']} au {self.params['maxCreationDate']}"
+            )
+        if self.params.get("grandDomaine"):
+            parts.append(f"grand domaine ROME {self.params['grandDomaine']}")
+        parts += [f"{name}={value}" for name, value in sorted(self.params.items()) if name not in _DESCRIBED]
+        return f"Non récupéré : {', '.join(parts) or 'toute la recherche'}, résultats {self.range} — {self.error}"
+
+
+_DESCRIBED = {"departement", "minCreationDate", "maxCreationDate", "grandDomaine"}
 
 
 @dataclass
@@ -63,7 +86,7 @@ class FetchReport:
             f"{self.offers} offers in {self.pages} pages ({self.requests} requests, {self.splits} query splits, "
             f"{self.throttled} throttled, {self.retries} retries, {self.duplicates} duplicates skipped)"
         ]
-        out += [f"not fetched: {f.params} range {f.range}: {f.error}" for f in self.failures]
+        out += [failure.describe() for failure in self.failures]
         return out
 
 
@@ -95,9 +118,12 @@ class FranceTravailClient:
         client_secret: str | None = None,
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        random: Callable[[], float] = random.random,
         max_attempts: int = 5,
-        timeout: float = 30.0,
+        connect_timeout: float | None = None,
+        read_timeout: float | None = None,
         backoff: float = 1.0,
+        max_wait: float = 120.0,
     ):
         self.client_id = client_id or os.environ.get("FRANCE_TRAVAIL_CLIENT_ID", "")
         self.client_secret = client_secret or os.environ.get("FRANCE_TRAVAIL_CLIENT_SECRET", "")
@@ -107,18 +133,66 @@ class FranceTravailClient:
             )
         self.session = session or requests.Session()
         self.sleep = sleep
+        self.random = random
         self.max_attempts = max_attempts
-        self.timeout = timeout
+        self.timeout = (
+            connect_timeout or float(os.environ.get("FRANCE_TRAVAIL_CONNECT_TIMEOUT", "5")),
+            read_timeout or float(os.environ.get("FRANCE_TRAVAIL_READ_TIMEOUT", "30")),
+        )
         self.backoff = backoff
+        self.max_wait = max_wait
         self._token: str | None = None
         self._token_expires = 0.0
         self.report = FetchReport()
+
+    # -- one call, retried ----------------------------------------------------------------------------------
+    def _backoff(self, attempt: int) -> float:
+        base = min(self.max_wait, self.backoff * 2 ** (attempt - 1))
+        return base + self.random() * base / 2
+
+    def _send(self, method: str, url: str, *, retry_401: bool = False, **kwargs) -> requests.Response:
+        """The response of the first attempt that is not worth retrying; raises ApiError once `max_attempts`
+        calls failed with a retryable error (429, 500/502/503/504, connection error, timeout)."""
+        error = "no attempt"
+        for attempt in range(1, self.max_attempts + 1):
+            self.report.requests += 1
+            try:
+                if retry_401:
+                    kwargs["headers"] = {
+                        **kwargs.get("headers", {}),
+                        "Authorization": f"Bearer {self.token()}",
+                    }
+                response = self.session.request(method, url, timeout=self.timeout, **kwargs)
+            except (requests.Timeout, requests.ConnectionError) as exc:
+                error = f"{type(exc).__name__}: {exc}"
+                wait = self._backoff(attempt)
+            else:
+                if retry_401 and response.status_code == 401 and attempt == 1:
+                    self.token(force=True)  # an expired token: renew once, at once
+                    continue
+                if response.status_code == 429:
+                    self.report.throttled += 1
+                    error = "429 Too Many Requests"
+                    wait = min(
+                        self.max_wait,
+                        _retry_after(response.headers.get("Retry-After")) or self._backoff(attempt),
+                    )
+                elif response.status_code in RETRY_STATUSES:
+                    error = f"{response.status_code} {response.reason}"
+                    wait = self._backoff(attempt)
+                else:
+                    return response
+            if attempt < self.max_attempts:
+                self.report.retries += 1
+                self.sleep(wait)
+        raise ApiError(f"{error} (abandon après {self.max_attempts} tentatives)")
 
     # -- authentication -----------------------------------------------------------------------------------
     def token(self, *, force: bool = False) -> str:
         if self._token and not force and time.monotonic() < self._token_expires - 60:
             return self._token
-        response = self.session.post(
+        response = self._send(
+            "POST",
             TOKEN_URL,
             params={"realm": "/partenaire"},
             data={
@@ -127,7 +201,6 @@ class FranceTravailClient:
                 "client_secret": self.client_secret,
                 "scope": SCOPE,
             },
-            timeout=self.timeout,
         )
         if response.status_code != 200:
             raise ApiError(f"authentication refused ({response.status_code}): {response.text[:200]}")
@@ -139,48 +212,26 @@ class FranceTravailClient:
     # -- one page -------------------------------------------------------------------------------------------
     def search_page(self, params: dict, first: int, last: int) -> tuple[list[dict], int]:
         """(offers, total) of one range; raises ApiError when the page could not be fetched."""
-        range_text = f"{first}-{last}"
-        error = "no attempt"
-        for attempt in range(1, self.max_attempts + 1):
-            self.report.requests += 1
-            try:
-                response = self.session.get(
-                    SEARCH_URL,
-                    params={**params, "range": range_text},
-                    headers={"Authorization": f"Bearer {self.token()}", "Accept": "application/json"},
-                    timeout=self.timeout,
-                )
-            except (requests.Timeout, requests.ConnectionError) as exc:
-                error = f"{type(exc).__name__}: {exc}"
-                self.report.retries += 1
-                self.sleep(self.backoff * 2 ** (attempt - 1))
-                continue
-            if response.status_code == 204:
-                return [], 0
-            if response.status_code in (200, 206):
-                offers = response.json().get("resultats", [])
-                total = _total(response.headers.get("Content-Range"), default=first + len(offers))
-                self.report.pages += 1
-                return offers, total
-            if response.status_code == 401 and attempt == 1:
-                self.token(force=True)
-                continue
-            if response.status_code == 429:
-                self.report.throttled += 1
-                self.sleep(
-                    _retry_after(
-                        response.headers.get("Retry-After"), default=self.backoff * 2 ** (attempt - 1)
-                    )
-                )
-                error = "429 Too Many Requests"
-                continue
-            if response.status_code >= 500:
-                error = f"{response.status_code} {response.reason}"
-                self.report.retries += 1
-                self.sleep(self.backoff * 2 ** (attempt - 1))
-                continue
+        response = self._send(
+            "GET",
+            SEARCH_URL,
+            retry_401=True,
+            params={**params, "range": f"{first}-{last}"},
+            headers={"Accept": "application/json"},
+        )
+        if response.status_code == 204:
+            return [], 0
+        if response.status_code not in (200, 206):
             raise ApiError(f"{response.status_code} {response.reason}: {response.text[:300]}")
-        raise ApiError(f"gave up after {self.max_attempts} attempts: {error}")
+        try:
+            offers = response.json().get("resultats", [])
+        except (ValueError, AttributeError) as exc:
+            raise ApiError(
+                f"{response.status_code} answer that is not a JSON object of results: {exc}"
+            ) from exc
+        total = _total(response.headers.get("Content-Range"), default=first + len(offers))
+        self.report.pages += 1
+        return offers, total
 
     # -- whole queries ------------------------------------------------------------------------------------
     def fetch_query(self, query: Query) -> Iterator[dict]:
@@ -210,7 +261,7 @@ class FranceTravailClient:
                 Failure(
                     params,
                     f"{RESULT_CAP}-{total - 1}",
-                    "beyond the API's 3,150 results and cannot be split further",
+                    "au-delà des 3 150 résultats que l'API sert, et la recherche ne peut plus être découpée",
                 )
             )
 
@@ -265,8 +316,9 @@ def _total(header: str | None, *, default: int) -> int:
     return int(match.group(3)) if match else default
 
 
-def _retry_after(header: str | None, *, default: float) -> float:
+def _retry_after(header: str | None) -> float | None:
+    """Seconds of a Retry-After header given in seconds (the API's form); None when absent or unreadable."""
     try:
         return max(0.0, float(header))
     except (TypeError, ValueError):
-        return default
+        return None

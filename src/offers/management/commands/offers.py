@@ -197,6 +197,22 @@ class Command(BaseCommand):
         if snapshot and not client.report.failures:  # a snapshot is only safe when every page came back
             run.closed_count = services.close_missing(source=source_obj, seen_ids=seen)
             run.save(update_fields=["closed_count"])
+        if client.report.failures:  # what was fetched is kept; the report says what is missing
+            failures = client.report.failures
+            run.message = " ".join(
+                filter(
+                    None,
+                    [
+                        run.message,
+                        f"{len(failures)} partie(s) de la recherche non récupérée(s) après nouvelles tentatives"
+                        f"{' (instantané non appliqué)' if snapshot else ''} :",
+                        *(failure.describe() + "." for failure in failures),
+                    ],
+                )
+            )
+            if run.status == run.Status.SUCCEEDED:
+                run.status = run.Status.PARTIAL
+            run.save(update_fields=["message", "status"])
         for line in client.report.lines():
             self.summary(line)
         self.summary(
