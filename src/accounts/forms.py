@@ -43,15 +43,18 @@ class CodeForm(DsfrBaseForm):
         label="Code de vérification",
         max_length=20,
         help_text="Les 6 chiffres affichés par votre application d'authentification, ou un code de récupération.",
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "spellcheck": "false"}),
     )
 
-    def __init__(self, *args, label: str | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if label:
-            self.fields["code"].label = label
-            self.fields[
-                "code"
-            ].help_text = "Les 6 chiffres affichés par votre application d'authentification."
+
+class EnrolmentCodeForm(CodeForm):
+    """The first code, which confirms that the authenticator app holds the new secret."""
+
+    code = forms.CharField(
+        label="Code affiché par l'application",
+        max_length=20,
+        help_text="Les 6 chiffres affichés par votre application d'authentification.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )

@@ -11,6 +11,8 @@ protection officer the full trail.
 - Attempts refused because of a lock are logged but do not extend it, so a lock always ends.
 - Unknown addresses are counted and locked like real accounts, so the lock-out tells nothing about which
   e-mail addresses have an account.
+- Wrong second-factor codes count like wrong passwords; for an account with TOTP the LOGIN entry is written at
+  the code step, so a right password alone does not reset the count. ProConnect failures are not counted.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts import second_factor
-from accounts.forms import CodeForm
+from accounts.forms import CodeForm, EnrolmentCodeForm
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -50,7 +50,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         messages.info(request, "La validation en deux étapes est déjà activée sur votre compte.")
         return redirect("accounts:profile")
     device = second_factor.pending_device(request.user)
-    form = CodeForm(request.POST or None, label="Code affiché par l'application")
+    form = EnrolmentCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         codes = second_factor.confirm_enrolment(
             request=request, device=device, code=form.cleaned_data["code"]
