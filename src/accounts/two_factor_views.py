@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts import second_factor
+from accounts import second_factor, throttle
 from accounts.forms import CodeForm, EnrolmentCodeForm
 
 
@@ -23,6 +23,12 @@ def _next_url(request: HttpRequest) -> str:
 def code_step(request: HttpRequest) -> HttpResponse:
     next_url = _next_url(request)
     if second_factor.session_state(request) != second_factor.PENDING:
+        return redirect(next_url or settings.LOGIN_REDIRECT_URL)
+    if not second_factor.is_enrolled(request.user):  # an administrator removed the device meanwhile
+        second_factor.settle(request)
+        throttle.record_success(
+            user=request.user, request=request, reason="second facteur retiré entre-temps"
+        )
         return redirect(next_url or settings.LOGIN_REDIRECT_URL)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

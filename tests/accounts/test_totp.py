@@ -192,3 +192,11 @@ def test_the_code_step_is_skipped_for_an_account_without_totp(client):
     password_login(client, user)
     assert client.get(CODE_STEP)["Location"] == "/"
     assert AuditEntry.objects.get(action=AuditEntry.Action.LOGIN).reason == ""
+
+
+def test_a_device_removed_by_an_administrator_releases_a_waiting_session(client):
+    user, device = enrolled_user()
+    password_login(client, user)
+    device.delete()
+    assert client.get(CODE_STEP)["Location"] == "/"
+    assert client.get("/comptes/mon-compte/").status_code == 200
