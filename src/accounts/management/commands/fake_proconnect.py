@@ -26,7 +26,7 @@ class Command(BaseCommand):
             f"{running.base_url}\nStart the app in another terminal with:\n\n"
             f"  PROCONNECT_ENABLED=1 PROCONNECT_BASE_URL={running.base_url} \\\n"
             f"  PROCONNECT_CLIENT_ID={client_id} PROCONNECT_CLIENT_SECRET={client_secret} \\\n"
-            "  .venv/bin/reseau-emploi runserver 127.0.0.1:8000\n\nCtrl-C to stop."
+            "  .venv/bin/reseau-emploi runserver 127.0.0.1:8000 --noreload\n\nCtrl-C to stop."
         )
         with running:
             try:
