@@ -73,22 +73,33 @@ def read_csv(
 ):
     """Yield (line_number, row) from a CSV file, checking the header names the required columns.
 
-    A row with more or fewer values than the header is an error; with `tolerant` (batch imports, where one bad
-    record must not stop the others) it is yielded as (line_number, SourceError) instead."""
+    A row with more or fewer values than the header, or a line longer than CSV_MAX_LINE_BYTES (never read
+    whole, see core.csvfiles), is an error; with `tolerant` (batch imports, where one bad record must not stop
+    the others) it is yielded as (line_number, SourceError) instead and reading goes on."""
+    from core.csvfiles import LimitedLines, apply_field_size_limit
+
     try:
-        handle = open(path, newline="", encoding=encoding)  # noqa: SIM115 - closed by the with below
+        handle = open(path, "rb")  # noqa: SIM115 - closed by the with below
     except FileNotFoundError as exc:
         raise SourceError("file not found", path=path) from exc
+    apply_field_size_limit()
     with handle:
-        reader = csv.DictReader(handle, delimiter=delimiter)
+        lines = LimitedLines(handle, path=path, encodings=(encoding,))
+        reader = csv.DictReader(lines, delimiter=delimiter)
         try:
             header = reader.fieldnames or []
+            if lines.take_too_long():
+                raise SourceError("the header line is too long to be a header", path=path, line=1)
             missing = [name for name in required if name not in header]
             if missing:
                 raise SourceError(
                     f"missing column(s) {', '.join(missing)}; header is {header}", path=path, line=1
                 )
             for row in reader:
+                for line in lines.take_too_long():
+                    if not tolerant:
+                        raise lines.too_long_error(line)
+                    yield line, lines.too_long_error(line)
                 count = (
                     len(header) + len(row[None]) if None in row else sum(v is not None for v in row.values())
                 )
@@ -101,12 +112,12 @@ def read_csv(
                     yield reader.line_num, error
                     continue
                 yield reader.line_num, row
+            for line in lines.take_too_long():  # over-long lines at the end of the file
+                if not tolerant:
+                    raise lines.too_long_error(line)
+                yield line, lines.too_long_error(line)
         except csv.Error as exc:
             raise SourceError(str(exc), path=path, line=reader.line_num) from exc
-        except UnicodeDecodeError as exc:
-            raise SourceError(
-                f"not valid {encoding} text ({exc.reason})", path=path, line=reader.line_num + 1
-            ) from exc
 
 
 def read_text(path: Path, encoding: str = "utf-8") -> io.StringIO:

@@ -1,17 +1,19 @@
 """CSV exports -> CanonicalOffer, with a column mapping (canonical name -> column name).
 
 The delimiter (`;` or `,`) and the encoding (UTF-8, else Windows-1252/Latin-1) are detected. Without a mapping,
-columns are expected under their canonical names.
+columns are expected under their canonical names. Read line by line, each line at most CSV_MAX_LINE_BYTES
+(core.csvfiles): a million-row export is never held in memory.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 
+from core.csvfiles import LimitedLines, apply_field_size_limit
 from core.sync import SourceError
 from offers.canonical import CanonicalOffer, RejectedRecord
 from offers.connectors import Input, open_binary
@@ -82,27 +84,30 @@ def load_mapping(mapping) -> dict[str, str]:
     return mapping
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """(text, encoding): UTF-8 (with or without BOM) when valid, else Windows-1252, else Latin-1."""
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1"), "latin-1"
+ENCODINGS = ("utf-8", "cp1252", "latin-1")  # latin-1 decodes any byte: the last resort
 
 
 def parse(path_or_stream: Input, *, source: str = "csv", mapping=None) -> Iterator:
+    """The file's rows, read line by line: an over-long line (CSV_MAX_LINE_BYTES) is rejected with its number
+    and the next lines are read; UTF-8 until a line is not, then Windows-1252 (else Latin-1) for the rest."""
     columns = load_mapping(mapping)
+    apply_field_size_limit()
     with open_binary(path_or_stream) as (stream, name):
-        text, _encoding = decode(stream.read())
-    header_line = text.split("\n", 1)[0]
-    delimiter = ";" if header_line.count(";") >= header_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
+        lines = LimitedLines(stream, path=name, encodings=ENCODINGS)
+        header_line = next(lines, "")
+        if lines.take_too_long():
+            raise SourceError(f"the header line is longer than {lines.limit} bytes", path=name, line=1)
+        if not header_line.strip("\r\n"):
+            return
+        delimiter = ";" if header_line.count(";") >= header_line.count(",") else ","
+        reader = csv.reader(chain([header_line], lines), delimiter=delimiter)
         header = [cell.strip() for cell in next(reader)]
-    except StopIteration:
-        return
+        yield from _rows(reader, lines, header, columns, source=source, name=name)
+
+
+def _rows(
+    reader, lines: LimitedLines, header: list[str], columns: dict, *, source: str, name: str
+) -> Iterator:
     column_of = {canonical: columns.get(canonical, canonical) for canonical in CANONICAL_COLUMNS}
     index = {canonical: header.index(col) for canonical, col in column_of.items() if col in header}
     missing = [
@@ -113,15 +118,20 @@ def parse(path_or_stream: Input, *, source: str = "csv", mapping=None) -> Iterat
     ]
     if missing:
         raise SourceError(f"missing column(s) {', '.join(missing)}; header is {header}", path=name, line=1)
-    line = 1
     while True:
         start = reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
-            return
+            row = None
         except csv.Error as exc:
             yield RejectedRecord(start, f"malformed CSV: {exc}", None)
+            row = None
+        for line in lines.take_too_long():
+            yield RejectedRecord(
+                line, f"line longer than {lines.limit} bytes (CSV_MAX_LINE_BYTES): skipped", None
+            )
+        if row is None:
             return
         line = start
         if not any(cell.strip() for cell in row):
