@@ -285,3 +285,9 @@ CACHES = caches_from_url(os.environ.get("CACHE_URL", ""))
 
 # Longest CSV line any importer accepts (bytes): a longer one is rejected with its file and line, reading goes on.
 CSV_MAX_LINE_BYTES = int(os.environ.get("CSV_MAX_LINE_BYTES", str(1024 * 1024)))
+
+# Scheduled tasks (reseau-emploi run-scheduled-tasks, docs/operations.md): audit entries are kept one year (CNIL's
+# recommendation for access logs), then deleted; an import with no committed batch for IMPORT_STALE_MINUTES, or
+# whose process is gone, is marked interrupted.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))
+IMPORT_STALE_MINUTES = int(os.environ.get("IMPORT_STALE_MINUTES", "60"))
