@@ -23,6 +23,7 @@ _CANDIDATE_FIELDS = [
     "siret",
     "siret_valid",
     "commune_id",
+    "commune_code",
     "postal_code",
     "commune_name",
     "latitude",
@@ -110,7 +111,8 @@ def _as_canonical(row: dict) -> CanonicalOffer:
         siret=row["siret"],
         siret_valid=row["siret_valid"],
         description=row.get("description_start", ""),
-        commune_code=row["commune_id"] or "",
+        # As normalise.py fills the in-memory record: the resolved commune, else the code as received.
+        commune_code=row["commune_id"] or row["commune_code"],
         postal_code=row["postal_code"],
         commune_name=row["commune_name"],
         latitude=row["latitude"],

@@ -20,6 +20,7 @@ from offers import clustering, rome_coding
 from offers.canonical import CanonicalOffer, RejectedRecord
 from offers.models import ImportRun, Offer, OfferFields, Publication, RomeOrigin, RomeReview, Source
 from offers.normalise import Normaliser, content_hash
+from offers.runs import mark_interrupted_runs, record_progress, this_worker
 from offers.search import offer_search_text
 
 BATCH_SIZE = 2000
@@ -157,7 +158,10 @@ def import_records(
     by record), the rest goes in. With `snapshot`, the source's open publications missing from the records
     are closed.
     """
-    run = ImportRun.objects.create(source=source, file_name=file_name[:300], snapshot=snapshot, user=user)
+    mark_interrupted_runs(source=source)
+    run = ImportRun.objects.create(
+        source=source, file_name=file_name[:300], snapshot=snapshot, user=user, worker=this_worker()
+    )
     summary = ImportSummary()
     normaliser = normaliser or Normaliser()
     seen: set[str] = set()
@@ -174,6 +178,7 @@ def import_records(
                 offers[record.source_id] = record
             seen.update(offers)
             _store_batch(source, list(offers.values()), normaliser, summary)
+            record_progress(run, summary)
         if snapshot:
             summary.closed = close_missing(source=source, seen_ids=seen)
     except Exception as exc:
