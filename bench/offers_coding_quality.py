@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import sys
 import time
@@ -115,7 +116,10 @@ def main() -> int:
         f"baseline, fuzzy title match to appellations (fold 1, {first_fold_size} offers): top-1 {fuzzy:.1%}"
     )
     print(f"baseline, referential only, no coded offers (fold 1): top-1 {reference_only_right:.1%}")
-    print(f"offers.coding, ROME v3 parent level: top-1 {top1 / count:.1%}   top-3 {top3 / count:.1%}")
+    print(
+        f"offers.coding, ROME v3 parent level: top-1 {top1 / count:.2%} ({top1}/{count})   "
+        f"top-3 {top3 / count:.2%} ({top3}/{count})"
+    )
     print(
         f"auto-coding threshold (per fold, out-of-fold calibrated): {statistics.mean(thresholds):.3f} on average; "
         f"{auto / count:.1%} of offers at or above it, {auto_right / max(auto, 1):.1%} right there"
@@ -130,23 +134,44 @@ def main() -> int:
                 f"{corrects[mask].mean():.3f}"
             )
 
-    # Speed, on the model trained on every coded offer (what the app ships).
+    # Speed, on the model trained on every coded offer (what the app ships). The machine may be shared: CPU time
+    # (time.process_time, children included for the worker processes) is given next to wall time.
+    from offers.coding.parallel import available_cpus, classify_parallel
+
     coder = coding_model.train(args.data_dir, seed=args.seed)
     batch = examples * 4
+    coder.classify(batch[:10], top_k=5)  # compiled kernels loaded
     started, cpu = time.perf_counter(), time.process_time()
-    coder.classify(batch, top_k=5)
+    sequential = coder.classify(batch, top_k=5)
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     print(
-        f"batch: {len(batch) / wall:,.0f} offers/s wall, {len(batch) / cpu:,.0f} offers/s CPU ({len(batch)} offers)"
+        f"batch, one process: {len(batch) / cpu:,.0f} offers per CPU second, {len(batch) / wall:,.0f} offers/s "
+        f"wall ({len(batch)} offers, {cpu:.2f} s CPU, {wall:.2f} s wall)"
     )
-    latencies = []
-    for example in examples[:300]:
-        started = time.perf_counter()
-        coder.classify([example], top_k=5)
-        latencies.append((time.perf_counter() - started) * 1000)
-    latencies.sort()
+    workers = available_cpus()
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started, cpu = time.perf_counter(), time.process_time()
+    parallel = classify_parallel(coder, batch, top_k=5, workers=workers)
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu += (children.ru_utime - children_before.ru_utime) + (children.ru_stime - children_before.ru_stime)
+    assert parallel == sequential, "classify_parallel must give the single-process results"
     print(
-        f"single offer: median {statistics.median(latencies):.2f} ms, p95 {latencies[int(len(latencies) * 0.95)]:.2f} ms"
+        f"batch, classify_parallel on {workers} processes: {len(batch) / wall:,.0f} offers/s wall, "
+        f"{len(batch) / cpu:,.0f} offers per CPU second (parent + workers, {cpu:.2f} s CPU, {wall:.2f} s wall)"
+    )
+    walls, cpus = [], []
+    for example in examples[:500]:
+        started, cpu = time.perf_counter(), time.process_time()
+        coder.classify([example], top_k=5)
+        walls.append((time.perf_counter() - started) * 1000)
+        cpus.append((time.process_time() - cpu) * 1000)
+    walls.sort()
+    cpus.sort()
+    print(
+        f"single offer (500 offers, warm): wall median {statistics.median(walls):.2f} ms, "
+        f"p95 {walls[int(len(walls) * 0.95)]:.2f} ms; CPU median {statistics.median(cpus):.2f} ms, "
+        f"p95 {cpus[int(len(cpus) * 0.95)]:.2f} ms"
     )
     return 0 if top1 / count >= 0.88 and top3 / count >= 0.96 else 1
 

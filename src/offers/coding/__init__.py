@@ -17,6 +17,10 @@ Public API (all pure Python, no database needed):
   one ROME 4.0 code per ROME family (v3 parent); the first score is the calibrated probability that its family
   is right (out-of-fold isotonic calibration), the others share the rest (non-increasing).
   Vectorised: pass whole batches. `classify_one(item)` is the single-offer path.
+- `classify_parallel(items, top_k=5, coder=None, workers=None)`: the same results, the batch spread over worker
+  processes forked from the caller (default: one per usable CPU; batches under 500 offers per worker stay in
+  the calling process). For big batches: the import pipeline and `classify_records` (the `offers classify`
+  command).
 - `is_confident(candidates, coder=None) -> bool`: the best score reaches the auto-coding threshold
   (`coder.threshold`, chosen at training so out-of-fold auto-coded offers are right >= 95% of the time);
   below it, the offer goes to the review list.
@@ -25,7 +29,8 @@ Public API (all pure Python, no database needed):
 - `classify_records(records, top_k=5, coder=None) -> list[dict]`: the `reseau-emploi offers classify` output,
   one dict per input record (France Travail API JSON offer or `{"id", "title", "description"}`):
   `{"id", "rome_code", "candidates": [{"rome_code", "score"}, ...]}` (>= 5 candidates, best first). A record
-  without any text gets `{"id", "rome_code": None, "candidates": [], "error": "..."}`.
+  without any text gets `{"id", "rome_code": None, "candidates": [], "error": "..."}`. Big batches go through
+  `classify_parallel` (`workers=1` keeps them in the calling process).
 """
 
 from __future__ import annotations
@@ -36,12 +41,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .model import RomeCoder, load, train
+from .parallel import classify_parallel as _classify_parallel
 from .records import classify_records
 
 __all__ = [
     "RomeCoder",
     "classify",
     "classify_one",
+    "classify_parallel",
     "classify_records",
     "default_model_path",
     "get_coder",
@@ -104,6 +111,12 @@ def classify(
     items: Iterable[dict], top_k: int = 5, coder: RomeCoder | None = None
 ) -> list[list[tuple[str, float]]]:
     return (coder or get_coder()).classify(items, top_k=top_k)
+
+
+def classify_parallel(
+    items: Iterable[dict], top_k: int = 5, coder: RomeCoder | None = None, workers: int | None = None
+) -> list[list[tuple[str, float]]]:
+    return _classify_parallel(coder or get_coder(), items, top_k=top_k, workers=workers)
 
 
 def classify_one(item: dict, top_k: int = 5, coder: RomeCoder | None = None) -> list[tuple[str, float]]:

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import os
 import pickle
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -30,12 +32,11 @@ from sklearn.isotonic import IsotonicRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import normalize
 
-from core.text import fold
-
+from . import kernels
 from .examples import OFFERS_FILE, clean_examples, read_francetravail_examples
 from .referential import RomeReferential, load_referential
 
-MODEL_VERSION = 3  # raise it whenever RomeCoder changes: older files are then rebuilt
+MODEL_VERSION = 4  # raise it whenever RomeCoder changes: older files are then rebuilt
 DESCRIPTION_CHARS = 2000
 NEIGHBOURS = 10
 NEIGHBOUR_POWER = 2
@@ -46,48 +47,58 @@ FAMILY_PRIOR_WEIGHT = 0.2  # how much the share of a family among real coded off
 AUTO_CODING_PRECISION = 0.95
 CALIBRATION_FOLDS = 3
 MIN_CALIBRATION_EXAMPLES = 60
-CHUNK = 512
+CHUNK = 1024  # offers scored together: bounds the memory of a batch
 CHAR_NGRAMS = (2, 4)
 DESCRIPTION_MAX_DF = 0.5
+CENTROID_MASS = 0.95  # share of each centroid's squared norm kept (_prune)
+WORD_CACHE_SIZE = 200_000
 _TITLE_NOISE = frozenset({"h", "f", "x", "m", "hf", "fh"})  # "(H/F)", "F/H", "H/F/X"...
 
 
-def _fold_table() -> dict[int, str]:
-    """core.text.fold character by character, as a str.translate table (much faster on long descriptions)."""
-    table = {}
-    for codepoint in range(0x3000):
-        char = chr(codepoint)
-        folded = fold(char) if char not in "0123456789abcdefghijklmnopqrstuvwxyz" else char
-        folded = folded or " "
-        if folded != char:
-            table[codepoint] = folded
-    return table
-
-
-_FOLD = _fold_table()
+# Byte maps of `fast_fold` (bytes.translate works in C on the whole text): ASCII letters lower-cased, digits kept,
+# anything else a space. In UTF-8, a combining accent (U+0300-U+036F, left by NFKD) is a lead byte 0xCC or 0xCD
+# plus a continuation byte: those bytes are deleted, so the accent vanishes; any other non-ASCII character keeps
+# its lead byte, which becomes a space ("l’équipe" -> "l equipe", not "lequipe").
+_ASCII_FOLD = bytes(
+    code + 32 if 65 <= code <= 90 else code if 48 <= code <= 57 or 97 <= code <= 122 else 32
+    for code in range(256)
+)
+_UTF8_DROPPED = bytes([0xCC, 0xCD, *range(0x80, 0xC0)])
+_LIGATURES = (("œ", "oe"), ("Œ", "oe"), ("æ", "ae"), ("Æ", "ae"), ("ß", "ss"))
 
 
 def fast_fold(text: str) -> str:
-    return text.lower().translate(_FOLD)
+    """Lower-case ASCII letters and digits, accents dropped, every other character a space (the words of
+    core.text.fold, except that typographic apostrophes and dashes separate words instead of gluing them)."""
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII_FOLD).decode("ascii")
+    for ligature, letters in _LIGATURES:
+        if ligature in text:
+            text = text.replace(ligature, letters)
+    decomposed = unicodedata.normalize("NFKD", text).encode("utf-8")
+    return decomposed.translate(_ASCII_FOLD, _UTF8_DROPPED).decode("ascii")
+
+
+def _title_word_list(text: str) -> list[str]:
+    return [word for word in text.split() if len(word) > 1 and word not in _TITLE_NOISE]
 
 
 def title_words(text: str) -> list[str]:
     """Word unigrams and bigrams of a folded title, gender marks ("H/F") and one-letter words dropped."""
-    words = [word for word in text.split() if len(word) > 1 and word not in _TITLE_NOISE]
+    words = _title_word_list(text)
     return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
 
 
-def title_chars(text: str) -> list[str]:
-    """Character n-grams inside word boundaries, words padded with a space (as scikit-learn's char_wb)."""
-    grams = []
+def word_chars(word: str) -> list[str]:
+    """Character n-grams of one word padded with a space (as scikit-learn's char_wb)."""
+    padded = f" {word} "
     low, high = CHAR_NGRAMS
-    for word in text.split():
-        if len(word) < 2 or word in _TITLE_NOISE:
-            continue
-        padded = f" {word} "
-        for n in range(low, high + 1):
-            grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
-    return grams
+    return [padded[i : i + n] for n in range(low, high + 1) for i in range(len(padded) - n + 1)]
+
+
+def title_chars(text: str) -> list[str]:
+    """Character n-grams inside the words of a folded title (the words `title_words` keeps)."""
+    return [gram for word in _title_word_list(text) for gram in word_chars(word)]
 
 
 def description_words(text: str) -> list[str]:
@@ -111,22 +122,49 @@ def _vectorizer(analyzer, **options) -> TfidfVectorizer:
     return TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, dtype=np.float32, **options)
 
 
+@dataclass(slots=True, frozen=True)
+class SparseRows:
+    """A CSR matrix as the three arrays the compiled kernels read, with fixed types (one compilation)."""
+
+    indptr: np.ndarray  # int64
+    indices: np.ndarray  # int32
+    data: np.ndarray  # float32
+    columns: int
+
+    @classmethod
+    def from_csr(cls, matrix: sp.spmatrix) -> SparseRows:
+        matrix = sp.csr_matrix(matrix)
+        matrix.sum_duplicates()
+        return cls(
+            matrix.indptr.astype(np.int64),
+            matrix.indices.astype(np.int32),
+            matrix.data.astype(np.float32),
+            matrix.shape[1],
+        )
+
+    def to_csr(self) -> sp.csr_matrix:
+        return sp.csr_matrix(
+            (self.data, self.indices, self.indptr), shape=(len(self.indptr) - 1, self.columns)
+        )
+
+
 @dataclass(slots=True)
 class RomeCoder:
     codes: list[str]  # ROME 4.0 codes, grouped by family
     labels: dict[str, str]
     parents: dict[str, str]
     family_starts: np.ndarray  # index in `codes` where each family starts
-    title_words: TfidfVectorizer
-    title_chars: TfidfVectorizer
-    description_words: TfidfVectorizer
-    centroids: sp.csr_matrix  # features x codes (transposed: the product with a feature row is cheap)
-    neighbours: sp.csr_matrix  # features x coded examples
-    neighbour_codes: np.ndarray  # index in `codes` of each coded example
-    idf: np.ndarray  # the three vectorizers' idf, end to end
-    appellation_vectors: sp.csr_matrix  # features x appellations and fiche labels, grouped by fiche
-    appellation_starts: np.ndarray  # index of each fiche's first appellation
-    word_features: int  # the title words block comes first in the feature space
+    # Feature ids of the three blocks, one id space: title words, then title characters, then description words.
+    word_ids: dict[str, int]
+    char_ids: dict[str, int]
+    description_ids: dict[str, int]
+    idf: np.ndarray  # per feature
+    block_of: np.ndarray  # per feature: 0 title words, 1 title characters, 2 description words
+    # Features x (fiche centroids, then coded examples): one pass scores both (kernels.family_scores).
+    similarity: SparseRows
+    neighbour_fiches: np.ndarray  # index in `codes` of each coded example
+    appellations: SparseRows  # title-word features x appellations and fiche labels (unit vectors)
+    appellation_fiches: np.ndarray  # index in `codes` of each appellation
     family_prior: np.ndarray  # per family: log(1 + coded examples), scaled to [0, 1]
     temperature: float = 0.05
     # Isotonic map of the best family's softmax probability to its out-of-fold accuracy (x ascending).
@@ -134,136 +172,121 @@ class RomeCoder:
     calibration_y: np.ndarray = field(default_factory=lambda: np.array([0.0, 1.0]))
     threshold: float = 0.8  # auto-coding threshold on the confidence
     info: dict = field(default_factory=dict)
+    # Title word -> its character n-gram feature ids: titles repeat their words, so each is cut once per process.
+    _word_char_ids: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
+
+    def __getstate__(self) -> dict:
+        return {name: getattr(self, name) for name in self.__slots__ if name != "_word_char_ids"}
+
+    def __setstate__(self, state: dict) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+        self._word_char_ids = {}
 
     # -- features -------------------------------------------------------------------------------------------
+    def _char_ids(self, word: str) -> list[int]:
+        ids = self._word_char_ids.get(word)
+        if ids is None:
+            if len(self._word_char_ids) >= WORD_CACHE_SIZE:  # bounded: a long-lived process sees odd words
+                self._word_char_ids.clear()
+            char_ids = self.char_ids
+            ids = [char_ids[gram] for gram in word_chars(word) if gram in char_ids]
+            self._word_char_ids[word] = ids
+        return ids
+
+    def features(self, titles: Sequence[str], descriptions: Sequence[str]) -> SparseRows:
+        """Folded texts -> one L2-normalised TF-IDF row per text (kernels.tfidf_rows gives the weighting)."""
+        word_get, description_get, char_ids = self.word_ids.get, self.description_ids.get, self._char_ids
+        ids: list[int] = []
+        lengths = []
+        for title, description in zip(titles, descriptions, strict=True):
+            before = len(ids)
+            words = _title_word_list(title)
+            ids += map(word_get, words, repeat(-1))
+            ids += map(word_get, map(" ".join, zip(words, words[1:], strict=False)), repeat(-1))
+            for word in words:
+                ids += char_ids(word)
+            ids += map(description_get, description.split(), repeat(-1))
+            lengths.append(len(ids) - before)
+        term_ids = np.array(ids, dtype=np.int32)
+        known = term_ids >= 0
+        row_of = np.repeat(np.arange(len(lengths)), lengths)
+        row_starts = np.zeros(len(lengths) + 1, dtype=np.int64)
+        row_starts[1:] = np.cumsum(np.bincount(row_of[known], minlength=len(lengths)))
+        indptr, indices, data = kernels.tfidf_rows(row_starts, term_ids[known], self.idf, self.block_of, 3)
+        return SparseRows(indptr, indices, data, len(self.idf))
+
     def vectorize(self, titles: Sequence[str], descriptions: Sequence[str]) -> sp.csr_matrix:
-        """Folded texts -> one L2-normalised TF-IDF row per text: title words, title characters and description
-        words are normalised block by block, the two title blocks share the title's half."""
-        blocks = (
-            (self.title_words, title_words, titles),
-            (self.title_chars, title_chars, titles),
-            (self.description_words, description_words, descriptions),
-        )
-        columns, rows, block_ids = [], [], []
-        offset = 0
-        for block, (vectorizer, analyzer, texts) in enumerate(blocks):
-            vocabulary = vectorizer.vocabulary_
-            for row, text in enumerate(texts):
-                ids = [offset + i for i in map(vocabulary.get, analyzer(text)) if i is not None]
-                columns.extend(ids)
-                rows.extend([row] * len(ids))
-            block_ids.append(np.full(len(vocabulary), block, dtype=np.int8))
-            offset += len(vocabulary)
-        count = len(titles)
-        matrix = sp.csr_matrix(
-            (
-                np.ones(len(columns), dtype=np.float32),
-                (np.array(rows, dtype=np.int64), np.array(columns, dtype=np.int64)),
-            ),
-            shape=(count, offset),
-        )
-        matrix.sum_duplicates()
-        matrix.data = (np.log(matrix.data) + 1) * self.idf[matrix.indices]
-        row_of = np.repeat(np.arange(count), np.diff(matrix.indptr))
-        block_of = np.concatenate(block_ids)[matrix.indices]
-        squares = np.bincount(row_of * 3 + block_of, weights=matrix.data**2, minlength=count * 3).reshape(
-            count, 3
-        )
-        present = squares > 0
-        # Block norms to 1, each title block to 1/sqrt(title blocks present), then the row to 1.
-        scale = np.zeros_like(squares)
-        scale[present] = 1 / np.sqrt(squares[present])
-        title_blocks = present[:, :2].sum(axis=1, keepdims=True)
-        scale[:, :2] /= np.sqrt(np.maximum(title_blocks, 1))
-        row_norm = np.sqrt((title_blocks > 0).ravel().astype(np.float64) + present[:, 2])
-        scale /= np.maximum(row_norm, 1e-12)[:, None]
-        matrix.data = (matrix.data * scale[row_of, block_of]).astype(np.float32)
-        return matrix
+        return self.features(titles, descriptions).to_csr()
 
-    def appellation_scores(self, features: sp.csr_matrix) -> np.ndarray:
-        """Rows x fiches: cosine of the title's words to the fiche's closest appellation (or label)."""
-        words = features[:, : self.word_features]
-        norms = np.sqrt(np.asarray(words.multiply(words).sum(axis=1))).ravel()
-        similarity = (words @ self.appellation_vectors).toarray()
-        similarity /= np.maximum(norms, 1e-12)[:, None]
-        return np.maximum.reduceat(similarity, self.appellation_starts, axis=1)
-
-    def fiche_scores(self, features: sp.csr_matrix) -> np.ndarray:
-        """Rows x fiches: centroid cosine + votes of the nearest coded examples."""
-        scores = (features @ self.centroids).toarray()
-        if APPELLATION_WEIGHT:
-            scores += APPELLATION_WEIGHT * self.appellation_scores(features)
-        count = self.neighbours.shape[1]
-        if count == 0:
-            return scores
-        k = min(NEIGHBOURS, count)
-        rows = np.arange(features.shape[0])[:, None]
-        similarity = (features @ self.neighbours).toarray()
-        nearest = (
-            np.argpartition(-similarity, k - 1, axis=1)[:, :k]
-            if k < count
-            else np.tile(np.arange(count), (len(rows), 1))
+    def scores(self, features: SparseRows) -> tuple[np.ndarray, np.ndarray]:
+        """(family scores, best fiche index of each family), rows x families (kernels.family_scores)."""
+        return kernels.family_scores(
+            features.indptr,
+            features.indices,
+            features.data,
+            self.similarity.indptr,
+            self.similarity.indices,
+            self.similarity.data,
+            len(self.codes),
+            self.neighbour_fiches,
+            NEIGHBOURS,
+            float(NEIGHBOUR_POWER),
+            float(NEIGHBOUR_WEIGHT),
+            len(self.word_ids),
+            self.appellations.indptr,
+            self.appellations.indices,
+            self.appellations.data,
+            self.appellation_fiches,
+            float(APPELLATION_WEIGHT),
+            self.family_starts,
+            self.family_prior,
+            float(FAMILY_PRIOR_WEIGHT),
         )
-        votes = np.zeros_like(scores)
-        weights = similarity[rows, nearest] ** NEIGHBOUR_POWER
-        np.add.at(votes, (np.repeat(rows, k, axis=1), self.neighbour_codes[nearest]), weights)
-        scores += NEIGHBOUR_WEIGHT * votes
-        return scores
-
-    def family_scores(self, scores: np.ndarray) -> np.ndarray:
-        """Rows x families: the best fiche's score, plus the family's prior among the coded offers."""
-        return (
-            np.maximum.reduceat(scores, self.family_starts, axis=1) + FAMILY_PRIOR_WEIGHT * self.family_prior
-        )
-
-    def family_probabilities(self, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(probabilities rows x families, best fiche index of each family)."""
-        family_scores = self.family_scores(scores)
-        logits = (family_scores - family_scores.max(axis=1, keepdims=True)) / self.temperature
-        probabilities = np.exp(logits)
-        probabilities /= probabilities.sum(axis=1, keepdims=True)
-        return probabilities, family_scores
 
     # -- inference -------------------------------------------------------------------------------------------
     def classify_texts(self, titles: Sequence[str], descriptions: Sequence[str], top_k: int = 5):
         results = []
         for start in range(0, len(titles), CHUNK):
-            features = self.vectorize(titles[start : start + CHUNK], descriptions[start : start + CHUNK])
-            results.extend(self._candidates(self.fiche_scores(features), top_k))
+            features = self.features(titles[start : start + CHUNK], descriptions[start : start + CHUNK])
+            results.extend(self._candidates(*self.scores(features), top_k))
         return results
 
     def classify(self, items: Iterable[dict], top_k: int = 5) -> list[list[tuple[str, float]]]:
         """For each item (`title`, `description`, optional `skills`, `appellation`): [(ROME 4.0 code, score)],
         best first, one code per ROME family; the first score is the calibrated probability that its family is
         right, the others share the rest."""
-        titles, descriptions = [], []
-        for item in items:
-            title, description = item_texts(item)
-            titles.append(title)
-            descriptions.append(description)
-        return self.classify_texts(titles, descriptions, top_k)
+        texts = [item_texts(item) for item in items]
+        return self.classify_texts(
+            [title for title, _ in texts], [description for _, description in texts], top_k
+        )
 
-    def _candidates(self, scores: np.ndarray, top_k: int) -> list[list[tuple[str, float]]]:
-        probabilities, _ = self.family_probabilities(scores)
+    def _candidates(
+        self, family_scores: np.ndarray, best_fiches: np.ndarray, top_k: int
+    ) -> list[list[tuple[str, float]]]:
+        if not len(family_scores):
+            return []
+        logits = (family_scores - family_scores.max(axis=1, keepdims=True)) / np.float32(self.temperature)
+        probabilities = np.exp(logits)
+        probabilities /= probabilities.sum(axis=1, keepdims=True)
         top_k = min(top_k, probabilities.shape[1])
-        families = np.argpartition(-probabilities, top_k - 1, axis=1)[:, :top_k]
         rows = np.arange(len(probabilities))[:, None]
+        families = np.argpartition(-probabilities, top_k - 1, axis=1)[:, :top_k]
         families = families[rows, np.argsort(-probabilities[rows, families], axis=1, kind="stable")]
-        ranked = probabilities[rows, families]
+        ranked = probabilities[rows, families].astype(np.float64)
         # The best family's probability becomes its calibrated accuracy; the others share the rest in proportion.
         best = np.interp(ranked[:, 0], self.calibration_x, self.calibration_y)
         rest = (1 - best) / np.maximum(1 - ranked[:, 0], 1e-9)
         confidences = np.minimum.accumulate(np.column_stack([best, ranked[:, 1:] * rest[:, None]]), axis=1)
-        ends = np.append(self.family_starts[1:], len(self.codes))
-        results = []
-        for row, row_families in enumerate(families):
-            candidates = []
-            for family, confidence in zip(row_families, confidences[row], strict=True):
-                start, end = self.family_starts[family], ends[family]
-                best_fiche = start + int(np.argmax(scores[row, start:end]))
-                candidates.append((self.codes[best_fiche], round(float(confidence), 4)))
-            results.append(candidates)
-        return results
+        codes = self.codes
+        fiches = best_fiches[rows, families].tolist()
+        return [
+            [
+                (codes[fiche], round(confidence, 4))
+                for fiche, confidence in zip(row_fiches, row_confidences, strict=True)
+            ]
+            for row_fiches, row_confidences in zip(fiches, confidences.tolist(), strict=True)
+        ]
 
     def family(self, code: str) -> str:
         return self.parents.get(code, code)
@@ -311,13 +334,33 @@ def _family_prior(family_starts: np.ndarray, example_codes: np.ndarray, code_cou
     return counts / counts.max() if counts.max() > 0 else counts
 
 
+def _prune(centroids: sp.csr_matrix, mass: float) -> sp.csr_matrix:
+    """Keep in each row (a centroid) its heaviest weights holding `mass` of its squared norm: the many faint
+    weights that a centroid gathers from hundreds of documents cost most of the scoring and barely move it."""
+    centroids = sp.csr_matrix(centroids)
+    centroids.sort_indices()
+    keep = np.zeros(centroids.nnz, dtype=bool)
+    for row in range(centroids.shape[0]):
+        start, end = centroids.indptr[row], centroids.indptr[row + 1]
+        squares = centroids.data[start:end].astype(np.float64) ** 2
+        order = np.argsort(-squares, kind="stable")
+        held = np.cumsum(squares[order])
+        count = int(np.searchsorted(held, mass * held[-1])) + 1 if len(order) else 0
+        keep[start + order[:count]] = True
+    centroids.data[~keep] = 0
+    centroids.eliminate_zeros()
+    return centroids
+
+
 def _fit(
     referential: RomeReferential, examples: list[dict], *, temperature: float, threshold: float, info: dict
 ):
     codes = sorted(referential.labels, key=lambda code: (referential.parent(code), code))
     code_index = {code: i for i, code in enumerate(codes)}
     families = [referential.parent(code) for code in codes]
-    family_starts = np.array([i for i, family in enumerate(families) if i == 0 or family != families[i - 1]])
+    family_starts = np.array(
+        [i for i, family in enumerate(families) if i == 0 or family != families[i - 1]], dtype=np.int64
+    )
 
     ref_titles, ref_descriptions, ref_codes = _referential_documents(referential)
     example_texts = [item_texts(example) for example in examples]
@@ -327,25 +370,30 @@ def _fit(
         [code_index[code] for code in ref_codes + [e["rome_code"] for e in examples]], dtype=np.int32
     )
 
+    # scikit-learn learns the vocabularies (document frequency bounds) and the idf; the kernels do the rest.
     words = _vectorizer(title_words).fit(titles)
     chars = _vectorizer(title_chars).fit(titles)
     description = _vectorizer(description_words, min_df=2, max_df=DESCRIPTION_MAX_DF).fit(descriptions)
+    offsets = np.cumsum([0, len(words.vocabulary_), len(chars.vocabulary_)])
+    example_fiches = labels[len(ref_codes) :]
     coder = RomeCoder(
         codes=codes,
         labels=dict(referential.labels),
         parents=dict(referential.parents),
         family_starts=family_starts,
-        title_words=words,
-        title_chars=chars,
-        description_words=description,
+        word_ids={term: int(i) for term, i in words.vocabulary_.items()},
+        char_ids={term: int(offsets[1] + i) for term, i in chars.vocabulary_.items()},
+        description_ids={term: int(offsets[2] + i) for term, i in description.vocabulary_.items()},
         idf=np.concatenate([words.idf_, chars.idf_, description.idf_]).astype(np.float32),
-        appellation_vectors=sp.csr_matrix((0, 0)),
-        appellation_starts=np.zeros(0, dtype=np.int64),
-        word_features=len(words.vocabulary_),
-        centroids=sp.csr_matrix((0, 0)),
-        neighbours=sp.csr_matrix((0, 0)),
-        neighbour_codes=labels[len(ref_codes) :],
-        family_prior=_family_prior(family_starts, labels[len(ref_codes) :], len(codes)),
+        block_of=np.repeat(
+            np.arange(3, dtype=np.int8),
+            [len(words.vocabulary_), len(chars.vocabulary_), len(description.vocabulary_)],
+        ),
+        similarity=SparseRows.from_csr(sp.csr_matrix((0, 0))),
+        neighbour_fiches=example_fiches,
+        appellations=SparseRows.from_csr(sp.csr_matrix((0, 0))),
+        appellation_fiches=np.zeros(0, dtype=np.int32),
+        family_prior=_family_prior(family_starts, example_fiches, len(codes)).astype(np.float32),
         temperature=temperature,
         threshold=threshold,
         info=info,
@@ -355,19 +403,16 @@ def _fit(
         (np.ones(len(labels), dtype=np.float32), (labels, np.arange(len(labels)))),
         shape=(len(codes), len(labels)),
     )
-    coder.centroids = normalize(membership @ features).astype(np.float32).T.tocsr()
-    coder.neighbours = features[len(ref_codes) :].T.tocsr()
-    # Appellations and fiche labels (title-only documents), grouped by fiche for the per-fiche maximum.
-    title_only = [i for i, description in enumerate(ref_descriptions) if not description] + [
-        len(referential.appellations) + i for i in range(len(referential.labels))
-    ]
-    title_only = sorted(set(title_only), key=lambda i: (labels[i], i))
-    title_vectors = coder.vectorize([ref_titles[i] for i in title_only], [""] * len(title_only))
-    coder.appellation_vectors = (
-        normalize(title_vectors[:, : coder.word_features]).astype(np.float32).T.tocsr()
+    centroids = _prune(normalize(membership @ features), CENTROID_MASS)
+    coder.similarity = SparseRows.from_csr(sp.vstack([centroids, features[len(ref_codes) :]]).T)
+    # Appellations and fiche labels (title-only documents), on the title-word block.
+    title_only = sorted(
+        {i for i, description in enumerate(ref_descriptions) if not description}
+        | {len(referential.appellations) + i for i in range(len(referential.labels))}
     )
-    title_labels = labels[title_only]
-    coder.appellation_starts = np.searchsorted(title_labels, np.arange(len(codes)))
+    title_vectors = coder.vectorize([ref_titles[i] for i in title_only], [""] * len(title_only))
+    coder.appellations = SparseRows.from_csr(normalize(title_vectors[:, : len(coder.word_ids)]).T)
+    coder.appellation_fiches = labels[title_only]
     return coder
 
 
@@ -389,8 +434,7 @@ def _calibrate(referential: RomeReferential, examples: list[dict], seed: int):
     for train_index, test_index in GroupKFold(CALIBRATION_FOLDS).split(examples, groups=group_ids):
         coder = _fit(referential, [examples[i] for i in train_index], temperature=1.0, threshold=1.0, info={})
         titles, descriptions = zip(*(item_texts(examples[i]) for i in test_index), strict=True)
-        scores = coder.fiche_scores(coder.vectorize(list(titles), list(descriptions)))
-        family_scores.append(coder.family_scores(scores))
+        family_scores.append(coder.scores(coder.features(titles, descriptions))[0])
         family_of = np.searchsorted(coder.family_starts, np.arange(len(coder.codes)), side="right") - 1
         code_index = {code: i for i, code in enumerate(coder.codes)}
         truths.append(np.array([family_of[code_index[examples[i]["rome_code"]]] for i in test_index]))

@@ -24,8 +24,12 @@ def record_item(record: dict) -> dict:
     }
 
 
-def classify_records(records: Iterable[dict], top_k: int = MIN_CANDIDATES, coder=None) -> list[dict]:
+def classify_records(
+    records: Iterable[dict], top_k: int = MIN_CANDIDATES, coder=None, workers: int | None = None
+) -> list[dict]:
+    """Big batches are coded on every usable CPU (`classify_parallel`; `workers=1` keeps one process)."""
     from . import get_coder
+    from .parallel import classify_parallel
 
     coder = coder or get_coder()
     records = list(records)
@@ -33,7 +37,9 @@ def classify_records(records: Iterable[dict], top_k: int = MIN_CANDIDATES, coder
     usable = [
         i for i, item in enumerate(items) if item and (item["title"].strip() or item["description"].strip())
     ]
-    candidates = coder.classify([items[i] for i in usable], top_k=max(top_k, MIN_CANDIDATES))
+    candidates = classify_parallel(
+        coder, [items[i] for i in usable], top_k=max(top_k, MIN_CANDIDATES), workers=workers
+    )
     by_index = dict(zip(usable, candidates, strict=True))
     results = []
     for i, record in enumerate(records):

@@ -247,3 +247,85 @@ def test_load_or_build_rebuilds_a_file_of_another_version(small_data_dir, tmp_pa
     coder = coding.load_or_build(path, small_data_dir)
     assert coder.classify([{"title": "Maçon", "description": ""}])[0][0][0] == "F1703"
     assert coding.load(path).codes == coder.codes
+
+
+def test_fast_fold_drops_accents_and_separates_words_on_any_other_character():
+    assert fast_fold("Cœur de MÉTIER : Électricien(ne)") == "coeur de metier   electricien ne "
+    assert fast_fold("l’équipe d’Ætna – 2ème").split() == ["l", "equipe", "d", "aetna", "2eme"]
+    assert fast_fold("ﬁbre optique\u00a0H/F").split() == ["fibre", "optique", "h", "f"]
+    assert fast_fold("") == ""
+
+
+def _reference_family_scores(coder, titles, descriptions):
+    """The model's scores written plainly with scipy and numpy, to check the compiled kernel against."""
+    from offers.coding import model
+
+    features = coder.vectorize(titles, descriptions)
+    fiches = len(coder.codes)
+    similarity = (features @ coder.similarity.to_csr()).toarray()
+    scores = similarity[:, :fiches].astype(np.float64)
+    words = features[:, : len(coder.word_ids)]
+    norms = np.sqrt(np.asarray(words.multiply(words).sum(axis=1))).ravel()
+    appellations = (words @ coder.appellations.to_csr()).toarray() / np.maximum(norms, 1e-12)[:, None]
+    for fiche in range(fiches):
+        columns = coder.appellation_fiches == fiche
+        if columns.any():
+            scores[:, fiche] += model.APPELLATION_WEIGHT * appellations[:, columns].max(axis=1)
+    neighbours = similarity[:, fiches:]
+    for row in range(len(titles)):
+        nearest = np.argsort(-neighbours[row], kind="stable")[: model.NEIGHBOURS]
+        for example in nearest:
+            scores[row, coder.neighbour_fiches[example]] += (
+                model.NEIGHBOUR_WEIGHT * neighbours[row, example] ** model.NEIGHBOUR_POWER
+            )
+    family_scores = np.maximum.reduceat(scores, coder.family_starts, axis=1)
+    return family_scores + model.FAMILY_PRIOR_WEIGHT * coder.family_prior, scores
+
+
+def test_compiled_scores_match_the_plain_formula(small_coder):
+    titles = [fast_fold(t) for t in ("Boulanger H/F", "Développeur Java", "Employé", "", "Maçon coffreur")]
+    descriptions = [
+        fast_fold(d) for d in ("Pétrir la pâte", "", "Servir les plats en salle", "Nettoyer les sols", "")
+    ]
+    family_scores, best_fiches = small_coder.scores(small_coder.features(titles, descriptions))
+    expected, fiche_scores = _reference_family_scores(small_coder, titles, descriptions)
+    assert np.allclose(family_scores, expected, atol=1e-5)
+    rows = np.arange(len(titles))[:, None]
+    assert np.allclose(
+        fiche_scores[rows, best_fiches],
+        np.maximum.reduceat(fiche_scores, small_coder.family_starts, axis=1),
+        atol=1e-5,
+    )
+
+
+def test_one_offer_and_a_batch_get_the_same_candidates(small_coder):
+    items = [
+        {"title": "Boulanger", "description": "Pétrir et cuire le pain"},
+        {"title": "Serveur", "description": "Service en salle"},
+        {"title": "Cariste", "description": ""},
+    ]
+    batch = coding.classify(items, coder=small_coder)
+    assert [coding.classify_one(item, coder=small_coder) for item in items] == batch
+
+
+def test_classify_parallel_gives_the_single_process_results(small_coder, monkeypatch):
+    from offers.coding import parallel
+
+    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)
+    items = [
+        {"title": title, "description": description}
+        for title, description in [
+            ("Boulanger", "Pétrir et cuire le pain"),
+            ("Chauffeur poids lourd", "Livraisons"),
+            ("Serveuse", ""),
+            ("Maçon", "Monter des murs"),
+            ("Aide-soignante de nuit", "Soins d'hygiène"),
+        ]
+        * 3
+    ]
+    expected = coding.classify(items, coder=small_coder)
+    assert coding.classify_parallel(items, coder=small_coder, workers=2) == expected
+    assert coding.classify_parallel(items[:1], coder=small_coder, workers=2) == expected[:1]
+    records = [{"id": str(i), **item} for i, item in enumerate(items)]
+    results = coding.classify_records(records, coder=small_coder, workers=2)
+    assert [r["rome_code"] for r in results] == [candidates[0][0] for candidates in expected]
