@@ -61,7 +61,16 @@ def empty_pool() -> None:
 
 
 def peak_memory_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """Peak resident memory of this process and of the largest process it forked (the batch preparation)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return own / 1024, children / 1024
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of the processes it forked and waited for (the batch preparation)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 def warm_up():
@@ -76,19 +85,20 @@ def warm_up():
     return normaliser
 
 
-def run_import(path: Path, *, source_name: str, batch_size: int, normaliser=None):
+def run_import(path: Path, *, source_name: str, batch_size: int, normaliser=None, parallel: bool = True):
     from offers import services
     from offers.connectors import connector
 
     source = services.get_or_create_source(name=source_name, kind="francetravail")
-    started, cpu = time.perf_counter(), time.process_time()
+    started, cpu = time.perf_counter(), cpu_seconds()
     run = services.import_records(
         source=source,
         records=connector("francetravail")(path, source=source_name),
         batch_size=batch_size,
         normaliser=normaliser,
+        parallel=parallel,
     )
-    return run, time.perf_counter() - started, time.process_time() - cpu
+    return run, time.perf_counter() - started, cpu_seconds() - cpu
 
 
 def search_latencies(queries: int, seed: int = 0) -> dict:
@@ -146,6 +156,9 @@ def main(argv=None) -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--keep", action="store_true", help="search the pool already loaded, import nothing")
     parser.add_argument("--profile", action="store_true", help="cProfile the import, top functions on stderr")
+    parser.add_argument(
+        "--serial", action="store_true", help="prepare batches in the main process (no forked preparation)"
+    )
     args = parser.parse_args(argv)
     setup(args.database)
     from django.db import connection
@@ -166,7 +179,11 @@ def main(argv=None) -> None:
             profiler = cProfile.Profile()
             profiler.enable()
         run, seconds, cpu = run_import(
-            args.file, source_name="bench", batch_size=args.batch_size, normaliser=normaliser
+            args.file,
+            source_name="bench",
+            batch_size=args.batch_size,
+            normaliser=normaliser,
+            parallel=not args.serial,
         )
         if args.profile:
             profiler.disable()
@@ -184,6 +201,7 @@ def main(argv=None) -> None:
                 source_name="bench-incremental",
                 batch_size=args.batch_size,
                 normaliser=normaliser,
+                parallel=not args.serial,
             )
             print(
                 f"incremental {run.read_count} offers into the pool in {seconds:.1f} s (CPU {cpu:.1f} s)",
@@ -202,7 +220,8 @@ def main(argv=None) -> None:
         "max {max_ms:.1f} ms, {mean_results:.0f} results on average".format(**figures),
         flush=True,
     )
-    print(f"peak memory: {peak_memory_mb():.0f} MB", flush=True)
+    own, preparation = peak_memory_mb()
+    print(f"peak memory: {own:.0f} MB (main process), {preparation:.0f} MB (batch preparation)", flush=True)
 
 
 if __name__ == "__main__":

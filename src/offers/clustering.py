@@ -1,18 +1,34 @@
-"""The import pipeline's side of deduplication: fetches, from the database, the open publications a batch could
-duplicate (same commune, or same postal code when the commune is unknown), hands them with the batch to the
-algorithm of `offers.dedup`, and returns where each new publication goes: an existing offer, or a new group.
+"""The import pipeline's side of deduplication: finds, among the pool's open publications, those a batch could
+duplicate, hands them with the batch to the algorithm of `offers.dedup`, and returns where each new publication
+goes: an existing offer, or a new group.
+
+Finding them stays cheap at a million offers (docs/offers-dedup.md): `PoolIndex` lives for one import run and
+reads each blocking key's members from `DedupBlock` once (publication id and sorted title), keeps the
+publications the run stores, and per batch record keeps only the block members whose title passes the
+algorithm's word-order test, in one C call per block. Only those, and the other open publications of their
+offers (the algorithm needs whole groups to refuse merging two employers), are read and fingerprinted.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db.models.functions import Substr
+from rapidfuzz import fuzz, process
 
 from offers.canonical import CanonicalOffer
-from offers.dedup.keys import DESCRIPTION_CHARS  # pool records are compared on the same text as new ones
-from offers.models import Publication
+from offers.dedup import PoolRecord
+from offers.dedup.keys import (
+    DESCRIPTION_CHARS,  # pool records are compared on the same text as new ones
+    Fingerprint,
+    fingerprint,
+)
+from offers.dedup.matching import TITLE_ORDER_MIN
+from offers.models import DedupBlock, Publication
 
+KEY_LENGTH = DedupBlock._meta.get_field("key").max_length
+_CHUNK = 500  # ids or keys per IN (...) clause
 _CANDIDATE_FIELDS = [
     "pk",
     "offer_id",
@@ -49,57 +65,119 @@ def _dedup():
     return dedup
 
 
-def block_keys(offer) -> list[str]:
+def block_keys(print_: Fingerprint) -> list[str]:
     """The blocks of offers.dedup (place — INSEE code or postal code + name — × each of the two main title
-    words): two publications of one job share at least one."""
-    from offers.dedup.keys import city_key, title_key, title_tokens
-
-    tokens = title_tokens(title_key(offer.title, offer.commune_name))
-    city = city_key(offer.postal_code, offer.commune_name)
-    places = sorted(
-        place for place in (offer.commune_code and f"i{offer.commune_code}", city and f"c{city}") if place
-    )
-    return [f"{place}|{token}"[:150] for place in places for token in tokens]
+    words), as stored: two publications of one job share at least one."""
+    return [key[:KEY_LENGTH] for key in print_.block_keys()]
 
 
-def index_blocks(publications: list[Publication], offers: list[CanonicalOffer]) -> None:
-    """(Re)write the blocking keys of these publications (after they are stored)."""
-    from offers.models import DedupBlock
+def _chunks(items: list, size: int = _CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class PoolIndex:
+    """The pool's open publications as one import run sees them (see the module's docstring)."""
+
+    def __init__(self):
+        # A first load into an empty pool has nothing to read: every block it needs is the run's own.
+        self.pool_was_empty = not DedupBlock.objects.exists()
+        self.blocks: dict[str, tuple[list[int], list[str]]] = {}  # key -> (publication ids, sorted titles)
+        self.records: dict[int, object] = {}  # publication id -> dedup.PoolRecord
+        self.offer_of: dict[int, int] = {}  # publication id -> offer id
+
+    def candidates(
+        self, prints: list[Fingerprint], exclude: set[tuple[str, str]]
+    ) -> list[tuple[int, object]]:
+        """(offer id, PoolRecord) of the open publications the batch (its fingerprints) could duplicate, with
+        the other open publications of their offers; `exclude`: the batch's (source, source_id)."""
+        keys = {key for print_ in prints for key in block_keys(print_)}
+        self._load_blocks([key for key in keys if key not in self.blocks])
+        close: set[int] = set()
+        for print_ in prints:
+            for key in block_keys(print_):
+                ids, titles = self.blocks[key]
+                if not ids:
+                    continue
+                # Half a point under the threshold: a superset of what the algorithm accepts, whatever the
+                # rounding.
+                scores = process.cdist(
+                    [print_.sorted_title],
+                    titles,
+                    scorer=fuzz.ratio,
+                    score_cutoff=TITLE_ORDER_MIN - 0.5,
+                    dtype=np.uint8,
+                )[0]
+                close.update(ids[i] for i in np.flatnonzero(scores).tolist())
+        self._load_records([pk for pk in close if pk not in self.records])
+        offers = sorted({self.offer_of[pk] for pk in close if pk in self.offer_of})
+        members = []
+        for chunk in _chunks(offers):
+            members += Publication.objects.filter(offer_id__in=chunk, closed_at__isnull=True).values_list(
+                "pk", flat=True
+            )
+        self._load_records([pk for pk in members if pk not in self.records])
+        found = []
+        for pk in sorted(set(members)):
+            record = self.records.get(pk)
+            if record is not None and (record.source, record.source_id) not in exclude:
+                found.append((self.offer_of[pk], record))
+        return found
+
+    def remember(self, pk: int, offer_id: int, record: object) -> None:
+        """A publication the run has just stored (new or updated): later batches find it without a query."""
+        self.records[pk] = record
+        self.offer_of[pk] = offer_id
+        for key in block_keys(record.fingerprint):
+            if key in self.blocks:
+                ids, titles = self.blocks[key]
+                ids.append(pk)
+                titles.append(record.fingerprint.sorted_title)
+
+    def _load_blocks(self, keys: list[str]) -> None:
+        for key in keys:
+            self.blocks[key] = ([], [])
+        if self.pool_was_empty:
+            return
+        for chunk in _chunks(sorted(keys)):
+            rows = (
+                DedupBlock.objects.filter(key__in=chunk)
+                .order_by("pk")
+                .values_list("key", "publication_id", "title")
+            )
+            for key, pk, title in rows:
+                ids, titles = self.blocks[key]
+                ids.append(pk)
+                titles.append(title)
+
+    def _load_records(self, pks: list[int]) -> None:
+        for chunk in _chunks(sorted(pks)):
+            rows = Publication.objects.filter(
+                pk__in=chunk, closed_at__isnull=True, offer__isnull=False
+            ).values(*_CANDIDATE_FIELDS, description_start=Substr("description", 1, DESCRIPTION_CHARS))
+            for row in rows:
+                offer = _as_canonical(row)
+                self.records[row["pk"]] = PoolRecord(
+                    offer.source, offer.source_id, offer.published_at, fingerprint(offer)
+                )
+                self.offer_of[row["pk"]] = row["offer_id"]
+
+
+def index_blocks(publications: list[tuple[int, Fingerprint]], *, replace: list[int]) -> None:
+    """Write the blocking keys of these stored publications ((id, fingerprint)); `replace`: ids of publications
+    that already had keys (updated ones), deleted first."""
     from offers.services import fast_insert
 
-    ids = [p.pk for p in publications]
-    for start in range(0, len(ids), 500):
-        DedupBlock.objects.filter(publication_id__in=ids[start : start + 500]).delete()
-    try:
-        blocks = [
-            DedupBlock(key=key, publication_id=p.pk)
-            for p, o in zip(publications, offers, strict=True)
-            for key in block_keys(o)
-        ]
-    except ImportError:
-        return
-    fast_insert(DedupBlock, blocks)
-
-
-def candidate_offers(
-    batch: list[CanonicalOffer], exclude: set[tuple[str, str]]
-) -> list[tuple[int, CanonicalOffer]]:
-    """(offer id, CanonicalOffer) of the pool's open publications sharing a block with the batch."""
-    from offers.models import DedupBlock
-
-    keys = sorted({key for offer in batch for key in block_keys(offer)})
-    found = []
-    for start in range(0, len(keys), 500):
-        blocked = DedupBlock.objects.filter(key__in=keys[start : start + 500]).values("publication_id")
-        rows = Publication.objects.filter(pk__in=blocked, closed_at__isnull=True, offer__isnull=False).values(
-            *_CANDIDATE_FIELDS, description_start=Substr("description", 1, DESCRIPTION_CHARS)
-        )
-        for row in rows:
-            if (row["source__name"], row["external_id"]) in exclude:
-                continue
-            exclude.add((row["source__name"], row["external_id"]))  # once, even if found through two blocks
-            found.append((row["offer_id"], _as_canonical(row)))
-    return found
+    for chunk in _chunks(replace):
+        DedupBlock.objects.filter(publication_id__in=chunk).delete()
+    fast_insert(
+        DedupBlock,
+        [
+            {"key": key, "publication_id": pk, "title": print_.sorted_title[:300]}
+            for pk, print_ in publications
+            for key in block_keys(print_)
+        ],
+    )
 
 
 def _as_canonical(row: dict) -> CanonicalOffer:
@@ -129,27 +207,22 @@ def _as_canonical(row: dict) -> CanonicalOffer:
     )
 
 
-def assign(batch: list[CanonicalOffer], publications: list[Publication]) -> list[Assignment]:
+def assign(batch: list[PoolRecord], pool: PoolIndex) -> list[Assignment]:
     """Where each publication of the batch goes (same order). Publications already in an offer keep it when the
     algorithm still puts them with it."""
     try:
-        dedup = _dedup()
-        incremental = dedup.assign_incremental
+        incremental = _dedup().assign_incremental
     except (ImportError, AttributeError):
-        return unassigned(publications)
-    for offer, publication in zip(batch, publications, strict=True):
-        offer.rome_code = publication.rome_code or offer.rome_code
-    keys = {(o.source, o.source_id) for o in batch}
-    results = incremental(batch, candidate_offers(batch, keys))
+        return unassigned([None] * len(batch))
+    keys = {(record.source, record.source_id) for record in batch}
+    prints = [record.fingerprint for record in batch]
+    results = incremental(batch, pool.candidates(prints, keys), fingerprints=prints)
     return [Assignment(r.offer_id, r.group, r.signals) for r in results]
 
 
-def unassigned(publications: list[Publication]) -> list[Assignment]:
+def unassigned(offer_ids: list[int | None]) -> list[Assignment]:
     """Without the algorithm: a publication stays in the offer it had, or gets its own."""
-    return [
-        Assignment(p.offer_id, index) if p.offer_id else Assignment(None, index)
-        for index, p in enumerate(publications)
-    ]
+    return [Assignment(offer_id, index) for index, offer_id in enumerate(offer_ids)]
 
 
 def full_rebuild() -> list[tuple[list[int], dict[int, dict]]]:

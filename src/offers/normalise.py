@@ -33,10 +33,15 @@ _CHAR_LIMITS = {
 }
 
 
-def content_hash(offer: CanonicalOffer) -> str:
-    """A fingerprint of what the source sent: same payload, same hash, so a re-import changes nothing."""
+class JsonText(str):
+    """A payload already serialised to JSON: stored as is, not serialised a second time."""
+
+
+def raw_payload(offer: CanonicalOffer) -> tuple[JsonText, str]:
+    """The raw payload as stored (JSON, keys sorted) and its hash: same payload, same hash, so a re-import
+    changes nothing. One serialisation serves both."""
     payload = json.dumps(offer.raw, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.md5(payload.encode("utf-8"), usedforsecurity=False).hexdigest()
+    return JsonText(payload), hashlib.md5(payload.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
 class Normaliser:
@@ -135,7 +140,6 @@ class Normaliser:
             "appellation_id": appellation,
             "appellation_label": offer.appellation_label,
             "positions": offer.positions,
-            "raw": offer.raw,
         }
         for name, limit in _CHAR_LIMITS.items():
             value = values.get(name)

@@ -10,6 +10,7 @@ applies the rule of the pool:
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 
 DISAGREEMENT_CONFIDENCE = 0.8
@@ -38,6 +39,13 @@ def _coder():
     from offers import coding
 
     return coding.get_coder()
+
+
+def load() -> None:
+    """Load the model now, before forking the process that prepares batches (it then shares it). A model that
+    cannot be loaded is not an error here: `predict` fails on it and the import notes it."""
+    with contextlib.suppress(Exception):  # reported by predict, batch by batch
+        _coder()
 
 
 def threshold() -> float:

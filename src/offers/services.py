@@ -7,10 +7,19 @@ Everything works in batches with bulk queries: a batch costs a fixed number of q
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import multiprocessing
+import os
+import pickle
+import signal
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import islice
+from datetime import datetime
+from itertools import chain, islice
+from queue import Empty
 
 from django.db import connection, transaction
 from django.db.models.functions import Substr
@@ -18,8 +27,9 @@ from django.utils import timezone
 
 from offers import clustering, rome_coding
 from offers.canonical import CanonicalOffer, RejectedRecord
+from offers.dedup import PoolRecord
 from offers.models import ImportRun, Offer, OfferFields, Publication, RomeOrigin, RomeReview, Source
-from offers.normalise import Normaliser, content_hash
+from offers.normalise import JsonText, Normaliser, raw_payload
 from offers.runs import mark_interrupted_runs, record_progress, this_worker
 from offers.search import offer_search_text
 
@@ -55,26 +65,44 @@ class ImportSummary:
         )
 
 
+def _json_text_adapter():
+    """A JsonText (already serialised) as this connection takes JSON: as is on SQLite, as jsonb on PostgreSQL."""
+    if connection.vendor == "postgresql":
+        from psycopg.types.json import Jsonb
+
+        return lambda text: Jsonb(text, dumps=str)
+    return str
+
+
 def _adapter(field):
     """How a Python value of `field` goes into a raw query on this connection (what Django's compiler would do,
     without its per-value cost)."""
     internal = field.get_internal_type()
     if internal == "JSONField":
-        return lambda value: connection.ops.adapt_json_value(value, field.encoder)
+        as_text = _json_text_adapter()
+        return lambda value: (
+            as_text(value)
+            if isinstance(value, JsonText)
+            else connection.ops.adapt_json_value(value, field.encoder)
+        )
     if internal == "DateTimeField":
         return connection.ops.adapt_datetimefield_value
     return None
 
 
 def _row_values(objects: list, fields: list) -> list[list]:
-    adapters = [_adapter(f) for f in fields]
+    """Column values of model instances or of dicts keyed by attribute name (the import's rows)."""
+    adapters = [(f.attname, _adapter(f)) for f in fields]
+    plain = [name for name, adapt in adapters if adapt is None]
+    adapted = [(name, adapt) for name, adapt in adapters if adapt is not None]
     rows = []
     for obj in objects:
-        row = []
-        for f, adapt in zip(fields, adapters, strict=True):
-            value = getattr(obj, f.attname)
-            row.append(adapt(value) if adapt is not None and value is not None else value)
-        rows.append(row)
+        values = obj if isinstance(obj, dict) else obj.__dict__
+        row = {name: values[name] for name in plain}
+        for name, adapt in adapted:
+            value = values[name]
+            row[name] = adapt(value) if value is not None else None
+        rows.append([row[name] for name, _ in adapters])
     return rows
 
 
@@ -84,8 +112,9 @@ def _rows_per_statement(columns: int) -> int:
 
 
 def fast_insert(model, objects: list) -> None:
-    """INSERT … VALUES (…), (…) RETURNING id for many objects, setting their pk: Django's bulk_create spends
-    most of its time compiling each value; here values are adapted once and sent as is."""
+    """INSERT … VALUES (…), (…) RETURNING id for many objects (model instances, or dicts with every column by
+    attribute name), setting their pk (`id` of a dict): Django's bulk_create spends most of its time compiling
+    each value; here values are adapted once and sent as is."""
     if not objects:
         return
     meta = model._meta
@@ -104,7 +133,10 @@ def fast_insert(model, objects: list) -> None:
             )
             cursor.execute(sql, [value for row in chunk for value in row])
             for obj, (pk,) in zip(objects[start : start + step], cursor.fetchall(), strict=True):
-                obj.pk = pk
+                if isinstance(obj, dict):
+                    obj["id"] = pk
+                else:
+                    obj.pk = pk
 
 
 def fast_bulk_update(model, objects: list, fields: list[str]) -> None:
@@ -118,7 +150,10 @@ def fast_bulk_update(model, objects: list, fields: list[str]) -> None:
     quote = connection.ops.quote_name
     columns = ", ".join(f"{quote(f.column)} = %s" for f in concrete)
     sql = f"UPDATE {quote(meta.db_table)} SET {columns} WHERE {quote(meta.pk.column)} = %s"
-    rows = [[*values, obj.pk] for values, obj in zip(_row_values(objects, concrete), objects, strict=True)]
+    rows = [
+        [*values, obj["id"] if isinstance(obj, dict) else obj.pk]
+        for values, obj in zip(_row_values(objects, concrete), objects, strict=True)
+    ]
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 5000):
             cursor.executemany(sql, rows[start : start + 5000])
@@ -142,6 +177,138 @@ def _chunks(items: list, size: int = _QUERY_CHUNK) -> Iterator[list]:
         yield items[start : start + size]
 
 
+@dataclass(slots=True)
+class Prepared:
+    """A record made ready for storage by the pure stage of the pipeline (no database): normalised column
+    values, raw payload serialised and hashed, ROME model decision, deduplication fingerprint."""
+
+    line: int
+    expires_at: datetime | None
+    record: PoolRecord  # what deduplication reads: source, source_id, publication date, fingerprint
+    digest: str
+    values: dict  # Publication column values
+    model_rome_code: str
+    decision: object  # rome_coding.Decision
+    search_text: str  # the search text of an offer made of this publication alone (most offers)
+
+
+@dataclass(slots=True)
+class PreparedBatch:
+    items: list  # Prepared | RejectedRecord, in file order
+    notes: list[str] = field(default_factory=list)
+
+
+def prepare_batch(records: list, normaliser: Normaliser) -> PreparedBatch:
+    """The pure stage for one batch: everything that needs no database, so it can run in another process
+    while the main one writes the previous batch."""
+    from offers.dedup import fingerprint
+
+    batch = PreparedBatch(items=[])
+    offers = [record for record in records if not isinstance(record, RejectedRecord)]
+    prints = {}
+    for offer in offers:
+        values = normaliser.publication_values(offer)
+        values["raw"], digest = raw_payload(offer)
+        prints[id(offer)] = (values, digest)
+    try:
+        predictions = rome_coding.predict(offers)
+    except Exception as exc:
+        batch.notes.append(f"Modèle de codage ROME indisponible ({type(exc).__name__}: {exc}).")
+        predictions = [None] * len(offers)
+    decisions = {}
+    for offer, prediction in zip(offers, predictions, strict=True):
+        values, digest = prints[id(offer)]
+        decision = rome_coding.decide(
+            source_code=values["source_rome_code"], prediction=prediction, fiches=normaliser.fiches
+        )
+        decisions[id(offer)] = Prepared(
+            offer.line,
+            offer.expires_at,
+            PoolRecord(offer.source, offer.source_id, offer.published_at, fingerprint(offer)),
+            digest,
+            values,
+            prediction.rome_code if prediction else "",
+            decision,
+            _search_text({**values, "rome_code": decision.rome_code}, normaliser),
+        )
+    batch.items = [
+        record if isinstance(record, RejectedRecord) else decisions[id(record)] for record in records
+    ]
+    return batch
+
+
+def _prepared_batches(records: Iterable, normaliser: Normaliser, batch_size: int, parallel: bool):
+    """The records in prepared batches. Beyond one batch (and with `parallel`), a forked process prepares the
+    next batches (it reads the records, normalises, ROME-codes, fingerprints) while this one stores: on two
+    cores the two halves of the pipeline run side by side."""
+    batches = _batches(records, batch_size)
+    first = next(batches, None)
+    if first is None:
+        return
+    second = next(batches, None)
+    if second is None or not parallel or "fork" not in multiprocessing.get_all_start_methods():
+        yield prepare_batch(first, normaliser)
+        for batch in filter(None, (second, *batches)) if second else ():
+            yield prepare_batch(batch, normaliser)
+        return
+    rome_coding.load()  # loaded once here, shared with the forked process
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue(maxsize=2)  # two batches ahead at most: memory stays bounded
+    producer = context.Process(
+        target=_produce, args=(chain([second], batches), normaliser, queue), daemon=True
+    )
+    producer.start()
+    try:
+        yield prepare_batch(first, normaliser)
+        while True:
+            try:
+                kind, payload = queue.get(timeout=5)
+            except Empty:
+                if not producer.is_alive():
+                    raise RuntimeError(
+                        f"the preparation process stopped unexpectedly (exit code {producer.exitcode})"
+                    ) from None
+                continue
+            if kind == "done":
+                break
+            if kind == "error":
+                raise payload
+            yield payload
+    finally:
+        if producer.is_alive():
+            producer.kill()
+        producer.join()
+        queue.close()
+
+
+def _die_with_parent() -> None:
+    """A parent killed outright (SIGKILL, out of memory) cannot stop its daemon processes: this one would block
+    on the full queue forever, holding a copy of the parent's memory. Linux's PR_SET_PDEATHSIG has the kernel
+    kill it with its parent."""
+    parent = os.getppid()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before the request above
+        os._exit(1)
+
+
+def _produce(batches: Iterator[list], normaliser: Normaliser, queue) -> None:
+    """Runs in the forked process: never touches the database (its connection belongs to the parent)."""
+    _die_with_parent()
+    try:
+        for batch in batches:
+            queue.put(("batch", prepare_batch(batch, normaliser)))
+        queue.put(("done", None))
+    except Exception as exc:  # sent to the parent, which raises it where the import can report it
+        try:
+            pickle.dumps(exc)
+        except Exception:
+            exc = RuntimeError(f"{type(exc).__name__}: {exc}")
+        queue.put(("error", exc))
+    queue.close()
+    queue.join_thread()
+
+
 def import_records(
     *,
     source: Source,
@@ -151,12 +318,14 @@ def import_records(
     user=None,
     batch_size: int = BATCH_SIZE,
     normaliser: Normaliser | None = None,
+    parallel: bool = True,
 ) -> ImportRun:
     """Import a source's records; the returned ImportRun holds the counts and every rejected line with its reason.
 
     A record is rejected alone (bad data, or an error while storing its batch: the batch is then retried record
     by record), the rest goes in. With `snapshot`, the source's open publications missing from the records
-    are closed.
+    are closed. Records already expired (expires_at past) are stored closed. `parallel`: prepare the next
+    batches in a forked process while this one stores (see `_prepared_batches`).
     """
     mark_interrupted_runs(source=source)
     run = ImportRun.objects.create(
@@ -164,21 +333,25 @@ def import_records(
     )
     summary = ImportSummary()
     normaliser = normaliser or Normaliser()
+    pool = clustering.PoolIndex()
     seen: set[str] = set()
     try:
-        for batch in _batches(records, batch_size):
-            offers: dict[str, CanonicalOffer] = {}
-            for record in batch:
-                summary.read += 1
-                if isinstance(record, RejectedRecord):
-                    _reject(summary, record.line, record.reason)
-                    continue
-                if record.source_id in offers:  # the same id twice in a file: the later record wins
-                    summary.unchanged += 1
-                offers[record.source_id] = record
-            seen.update(offers)
-            _store_batch(source, list(offers.values()), normaliser, summary)
-            record_progress(run, summary)
+        with bulk_load():
+            for batch in _prepared_batches(records, normaliser, batch_size, parallel):
+                for note in batch.notes:
+                    summary.note(note)
+                items: dict[str, Prepared] = {}
+                for item in batch.items:
+                    summary.read += 1
+                    if isinstance(item, RejectedRecord):
+                        _reject(summary, item.line, item.reason)
+                        continue
+                    if item.record.source_id in items:  # the same id twice in a file: the later record wins
+                        summary.unchanged += 1
+                    items[item.record.source_id] = item
+                seen.update(items)
+                _store_batch(source, list(items.values()), normaliser, summary, pool)
+                record_progress(run, summary)
         if snapshot:
             summary.closed = close_missing(source=source, seen_ids=seen)
     except Exception as exc:
@@ -195,6 +368,25 @@ def import_records(
     return run
 
 
+@contextmanager
+def bulk_load():
+    """SQLite: a page cache big enough for a million-offer pool's indexes while an import runs (the default
+    2 MB makes every index insert a disk read at that size), back to the default afterwards."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (previous,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = {-SQLITE_IMPORT_CACHE_KB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+
+
+SQLITE_IMPORT_CACHE_KB = 1024 * 1024  # 1 GB, an upper bound: SQLite only allocates pages it reads
 ANALYZE_AFTER = 1000  # rows written by an import after which the planner's statistics are refreshed
 
 
@@ -227,178 +419,201 @@ def _finish(run: ImportRun, summary: ImportSummary) -> None:
 
 
 def _store_batch(
-    source: Source, offers: list[CanonicalOffer], normaliser: Normaliser, summary: ImportSummary
+    source: Source,
+    items: list[Prepared],
+    normaliser: Normaliser,
+    summary: ImportSummary,
+    pool: clustering.PoolIndex,
 ):
     try:
         with transaction.atomic():
-            _store(source, offers, normaliser, summary)
+            _store(source, items, normaliser, summary, pool)
     except Exception:
-        if len(offers) == 1:
+        if len(items) == 1:
             raise
         # Find the culprit(s): store record by record so only the bad ones are rejected.
-        for offer in offers:
+        for item in items:
             try:
                 with transaction.atomic():
-                    _store(source, [offer], normaliser, summary)
+                    _store(source, [item], normaliser, summary, pool)
             except Exception as exc:
-                _reject(summary, offer.line, f"could not be stored: {type(exc).__name__}: {exc}")
+                _reject(summary, item.line, f"could not be stored: {type(exc).__name__}: {exc}")
 
 
-def _store(source: Source, offers: list[CanonicalOffer], normaliser: Normaliser, summary: ImportSummary):
+_EXISTING_FIELDS = ["pk", "external_id", "content_hash", "closed_at", "offer_id", "rome_origin", "rome_code"]
+
+
+def _store(
+    source: Source,
+    items: list[Prepared],
+    normaliser: Normaliser,
+    summary: ImportSummary,
+    pool: clustering.PoolIndex,
+):
     now = timezone.now()
     existing = {}
-    for chunk in _chunks([o.source_id for o in offers]):
+    for chunk in _chunks([item.record.source_id for item in items]):
         for row in Publication.objects.filter(source=source, external_id__in=chunk).values(
-            "pk",
-            "external_id",
-            "content_hash",
-            "closed_at",
-            "offer_id",
-            "rome_origin",
-            "rome_code",
-            "appellation_id",
+            *_EXISTING_FIELDS, "appellation_id"
         ):
             existing[row["external_id"]] = row
-    to_create, to_update, changed_offers, publications = [], [], [], []
+    changed: list[Prepared] = []
+    rows: list[dict] = []  # Publication rows, in the order of `changed`
+    created_rows, updated_rows = [], []
     offers_to_rebuild: set[int] = set()
-    for offer in offers:
-        digest = content_hash(offer)
-        row = existing.get(offer.source_id)
-        if row and row["content_hash"] == digest and row["closed_at"] is None:
+    reviews = []
+    for item in items:
+        row = existing.get(item.record.source_id)
+        expired = item.expires_at is not None and item.expires_at <= now
+        if row and row["content_hash"] == item.digest and (row["closed_at"] is not None) == expired:
             summary.unchanged += 1
             continue
-        values = normaliser.publication_values(offer)
-        publication = Publication(source=source, external_id=offer.source_id, content_hash=digest, **values)
-        publication.last_seen_at = publication.first_seen_at = now
-        publication.closed_at = None
+        publication = _publication_row(item, source, now, closed_at=now if expired else None)
         if row is None:
-            to_create.append(publication)
+            created_rows.append(publication)
         else:
-            publication.pk = row["pk"]
-            publication.offer_id = row["offer_id"]
+            publication["id"], publication["offer_id"] = row["pk"], row["offer_id"]
             if row["offer_id"]:
                 offers_to_rebuild.add(row["offer_id"])
             if row["rome_origin"] == RomeOrigin.ADVISOR:  # an advisor's choice outlives source updates
-                publication.rome_origin, publication.rome_code = RomeOrigin.ADVISOR, row["rome_code"]
-                publication.appellation_id = publication.appellation_id or row["appellation_id"]
-            to_update.append(publication)
-        changed_offers.append(offer)
-        publications.append(publication)  # in the batch's order, like changed_offers
-    if not changed_offers:
+                publication["rome_origin"], publication["rome_code"] = RomeOrigin.ADVISOR, row["rome_code"]
+                publication["appellation_id"] = publication["appellation_id"] or row["appellation_id"]
+                publication["search_text"] = None  # prepared for the model's code: made again
+            updated_rows.append(publication)
+        needs_review = item.decision.needs_review and publication["rome_origin"] != RomeOrigin.ADVISOR
+        reviews.append(item.decision if needs_review else None)
+        changed.append(item)
+        rows.append(publication)
+    if not changed:
         return
-    reviews = _code_rome(publications, changed_offers, normaliser, summary)
 
-    # Deduplication: each changed publication joins an existing offer or a new one.
+    # Deduplication: each changed open publication joins an existing offer or a new one; an expired one keeps
+    # its offer (or gets its own, closed) without being compared.
+    live = [i for i, row in enumerate(rows) if row["closed_at"] is None]
     try:
-        assignments = clustering.assign(changed_offers, publications)
+        assignments = clustering.assign([changed[i].record for i in live], pool)
     except (
         Exception
     ) as exc:  # a failing algorithm must not lose the batch: each publication keeps or gets its offer
         summary.note(
             f"Dédoublonnage indisponible ({type(exc).__name__}: {exc}) : à relancer (offers rebuild-clusters)."
         )
-        assignments = clustering.unassigned(publications)
-    new_groups: dict[int, list[Publication]] = {}
-    for publication, assignment in zip(publications, assignments, strict=True):
-        publication.dedup_signals = assignment.signals
+        assignments = clustering.unassigned([rows[i]["offer_id"] for i in live])
+    assigned = dict(zip(live, assignments, strict=True))
+    new_groups: dict[tuple, list[dict]] = {}
+    for i, row in enumerate(rows):
+        assignment = assigned.get(i)
+        if assignment is None:  # expired: stays where it was, alone otherwise
+            if row["offer_id"] is None:
+                new_groups[("expired", i)] = [row]
+            continue
+        row["dedup_signals"] = assignment.signals
         if assignment.offer_id is not None:
-            publication.offer_id = assignment.offer_id
+            row["offer_id"] = assignment.offer_id
             offers_to_rebuild.add(assignment.offer_id)
         else:
-            new_groups.setdefault(assignment.group, []).append(publication)
+            new_groups.setdefault(("group", assignment.group), []).append(row)
     # New offers are built from the batch in memory, written complete, then their publications point at them.
-    moved_from = {p.offer_id for members in new_groups.values() for p in members if p.offer_id}
-    offers_to_rebuild |= moved_from
+    offers_to_rebuild |= {
+        row["offer_id"] for members in new_groups.values() for row in members if row["offer_id"]
+    }
     created_offers = []
     for members in new_groups.values():
-        offer = Offer(**_canonical([_as_row(p, source, now) for p in members], normaliser))
-        offer.rebuilt_at = now
-        created_offers.append((offer, members))
-    fast_insert(Offer, [offer for offer, _ in created_offers])
-    for offer, members in created_offers:
-        for publication in members:
-            publication.offer_id = offer.pk
+        offer = _canonical([_as_canonical_input(row, source) for row in members], normaliser)
+        offer["rebuilt_at"] = now
+        created_offers.append(offer)
+    fast_insert(Offer, created_offers)
+    for offer, members in zip(created_offers, new_groups.values(), strict=True):
+        for row in members:
+            row["offer_id"] = offer["id"]
 
-    fast_insert(Publication, to_create)
-    fast_bulk_update(Publication, to_update, _PUBLICATION_UPDATE_FIELDS)
-    clustering.index_blocks(publications, changed_offers)
-    summary.created += len(to_create)
-    summary.updated += len(to_update)
-    _save_reviews(publications, reviews)
+    fast_insert(Publication, created_rows)
+    fast_bulk_update(Publication, updated_rows, _PUBLICATION_UPDATE_FIELDS)
+    clustering.index_blocks(
+        [(rows[i]["id"], changed[i].record.fingerprint) for i in live],
+        replace=[row["id"] for row in updated_rows],
+    )
+    for i in live:
+        pool.remember(rows[i]["id"], rows[i]["offer_id"], changed[i].record)
+    summary.created += len(created_rows)
+    summary.updated += len(updated_rows)
+    _save_reviews(rows, reviews, updated={row["id"] for row in updated_rows})
     rebuild_offers(offer_ids=offers_to_rebuild, normaliser=normaliser)
 
 
-def _as_row(publication: Publication, source: Source, now) -> dict:
-    """A publication in memory in the shape `_canonical` reads from the database."""
-    row = {name: getattr(publication, name) for name in OFFER_FIELDS}
+_PUBLICATION_DEFAULTS = {
+    f.attname: f.get_default()
+    for f in Publication._meta.concrete_fields
+    if not f.primary_key and f.attname not in ("first_seen_at", "last_seen_at")
+}
+
+
+def _publication_row(item: Prepared, source: Source, now, *, closed_at) -> dict:
+    """A Publication row (every column) from a prepared record."""
+    decision = item.decision
+    row = {**_PUBLICATION_DEFAULTS, **item.values}
     row.update(
-        external_id=publication.external_id,
-        offer_id=publication.offer_id,
-        closed_at=publication.closed_at,
-        rome_origin=publication.rome_origin,
-        rome_confidence=publication.rome_confidence,
-        first_seen_at=publication.first_seen_at or now,
-        source__name=source.name,
-        source__label=source.label,
+        source_id=source.pk,
+        external_id=item.record.source_id,
+        content_hash=item.digest,
+        first_seen_at=now,
+        last_seen_at=now,
+        closed_at=closed_at,
+        offer_id=None,
+        model_rome_code=item.model_rome_code,
+        rome_confidence=decision.confidence,
+        rome_disagreement=decision.disagreement,
+        rome_code=decision.rome_code,
+        rome_origin=decision.origin,
+        dedup_signals={},
+        search_text=item.search_text,  # not a column: read by _canonical for a one-publication offer
     )
     return row
 
 
-def _code_rome(
-    publications: list[Publication],
-    offers: list[CanonicalOffer],
-    normaliser: Normaliser,
-    summary: ImportSummary,
-) -> list:
-    """Set each publication's ROME code, confidence, origin and disagreement flag; returns the review items to
-    keep (None where no review is needed). Without a working model, the sources' codes are kept and the
-    other publications go to the review list."""
-    try:
-        predictions = rome_coding.predict(offers)
-    except Exception as exc:
-        summary.note(f"Modèle de codage ROME indisponible ({type(exc).__name__}: {exc}).")
-        predictions = [None] * len(offers)
-    reviews = []
-    for publication, prediction in zip(publications, predictions, strict=True):
-        decision = rome_coding.decide(
-            source_code=publication.source_rome_code,
-            prediction=prediction,
-            fiches=normaliser.fiches,
-        )
-        publication.model_rome_code = prediction.rome_code if prediction else ""
-        publication.rome_confidence = decision.confidence
-        publication.rome_disagreement = decision.disagreement
-        if publication.rome_origin != RomeOrigin.ADVISOR:
-            publication.rome_code, publication.rome_origin = decision.rome_code, decision.origin
-        needs_review = decision.needs_review and publication.rome_origin != RomeOrigin.ADVISOR
-        reviews.append(decision if needs_review else None)
-    return reviews
+def _as_canonical_input(row: dict, source: Source) -> dict:
+    """A publication row in memory in the shape `_canonical` reads from the database."""
+    return {
+        **{name: row[name] for name in OFFER_FIELDS},
+        "external_id": row["external_id"],
+        "offer_id": row["offer_id"],
+        "closed_at": row["closed_at"],
+        "rome_origin": row["rome_origin"],
+        "rome_confidence": row["rome_confidence"],
+        "first_seen_at": row["first_seen_at"],
+        "source__name": source.name,
+        "source__label": source.label,
+        "search_text": row["search_text"],
+    }
 
 
-def _save_reviews(publications: list[Publication], decisions: list) -> None:
-    to_review = [(p, d) for p, d in zip(publications, decisions, strict=True) if d is not None]
-    settled = [p.pk for p, d in zip(publications, decisions, strict=True) if d is None]
+def _save_reviews(rows: list[dict], decisions: list, *, updated: set[int]) -> None:
+    """Pending reviews: created for the publications that need one (unless they have one), deleted for the
+    updated ones that no longer do."""
+    settled = [
+        row["id"] for row, d in zip(rows, decisions, strict=True) if d is None and row["id"] in updated
+    ]
     for chunk in _chunks(settled):
         RomeReview.objects.filter(publication_id__in=chunk, status=RomeReview.Status.PENDING).delete()
+    to_review = [(row["id"], d) for row, d in zip(rows, decisions, strict=True) if d is not None]
     if not to_review:
         return
-    ids = [p.pk for p, _ in to_review]
     pending = set()
-    for chunk in _chunks(ids):
+    for chunk in _chunks([pk for pk, _ in to_review if pk in updated]):
         pending.update(
             RomeReview.objects.filter(publication_id__in=chunk).values_list("publication_id", flat=True)
         )
     RomeReview.objects.bulk_create(
         [
             RomeReview(
-                publication_id=p.pk,
+                publication_id=pk,
                 suggested_code=d.rome_code,
                 confidence=d.confidence,
                 candidates=d.candidates,
                 reason=d.reason,
             )
-            for p, d in to_review
-            if p.pk not in pending
+            for pk, d in to_review
+            if pk not in pending
         ],
         batch_size=1000,
     )
@@ -438,20 +653,16 @@ def rebuild_offers(*, offer_ids: Iterable[int], normaliser: Normaliser | None = 
         for row in rows:
             row["description"] = row.pop("description_start")
             by_offer[row["offer_id"]].append(row)
-        offers = []
-        for offer_id in chunk:
-            publications = by_offer.get(offer_id)
-            if not publications:
-                continue
-            offer = Offer(pk=offer_id, **_canonical(publications, normaliser))
-            offers.append(offer)
+        now = timezone.now()
+        offers = [
+            {**_canonical(by_offer[offer_id], normaliser), "id": offer_id, "rebuilt_at": now}
+            for offer_id in chunk
+            if offer_id in by_offer
+        ]
         empty = [offer_id for offer_id in chunk if offer_id not in by_offer]
         if empty:
             Offer.objects.filter(pk__in=empty).delete()
         if offers:
-            now = timezone.now()
-            for offer in offers:
-                offer.rebuilt_at = now
             fast_bulk_update(Offer, offers, [*_OFFER_WRITE_FIELDS, "rebuilt_at"])
             written += len(offers)
     return written
@@ -480,17 +691,21 @@ def _canonical(publications: list[dict], normaliser: Normaliser) -> dict:
     """Best-filled fields of a group: the most complete open publication first, each empty field completed
     from the next ones; the group's first publication date and latest update."""
     open_ones = [p for p in publications if p["closed_at"] is None]
-    ranked = sorted(
-        open_ones or publications,
-        key=lambda p: (_filled(p), p["updated_at"] or p["published_at"] or p["first_seen_at"]),
-        reverse=True,
-    )
-    values = {}
-    for name in OFFER_FIELDS:
-        values[name] = next((p[name] for p in ranked if p[name] not in (None, "")), ranked[0][name])
-    for name, value in _dedup_canonical(ranked).items():
-        if name in values and value not in (None, ""):
-            values[name] = value
+    if len(publications) == 1:  # most offers: the publication's own fields, nothing to choose
+        ranked = publications
+        values = {name: publications[0][name] for name in OFFER_FIELDS}
+    else:
+        ranked = sorted(
+            open_ones or publications,
+            key=lambda p: (_filled(p), p["updated_at"] or p["published_at"] or p["first_seen_at"]),
+            reverse=True,
+        )
+        values = {}
+        for name in OFFER_FIELDS:
+            values[name] = next((p[name] for p in ranked if p[name] not in (None, "")), ranked[0][name])
+        for name, value in _dedup_canonical(ranked).items():
+            if name in values and value not in (None, ""):
+                values[name] = value
     dates = [p["published_at"] for p in publications if p["published_at"]]
     values["published_at"] = min(dates) if dates else None
     updates = [p["updated_at"] for p in publications if p["updated_at"]]
@@ -522,9 +737,17 @@ def _canonical(publications: list[dict], normaliser: Normaliser) -> dict:
     values["source_names"] = " " + " ".join(sorted({p["source__name"] for p in publications})) + " "
     values["status"] = Offer.Status.OPEN if open_ones else Offer.Status.CLOSED
     values["publication_count"] = len(publications)
+    prepared = publications[0].get("search_text") if len(publications) == 1 else None
+    values["search_text"] = prepared if prepared is not None else _search_text(values, normaliser)
+    return values
+
+
+def _search_text(values: dict, normaliser: Normaliser) -> str:
+    """The search text of an offer (or publication) from its column values."""
     appellation = normaliser.appellations.get(values["appellation_id"]) if values["appellation_id"] else None
-    fiche = normaliser.fiches.get(values["fiche_id"]) if values["fiche_id"] else None
-    values["search_text"] = offer_search_text(
+    fiche = normaliser.fiches.get(values["rome_code"]) if values["rome_code"] else None
+    commune = normaliser.communes.get(values["commune_id"]) if values["commune_id"] else None
+    return offer_search_text(
         title=values["title"],
         employer=values["employer_name"],
         appellation=appellation[0] if appellation else "",
@@ -532,7 +755,6 @@ def _canonical(publications: list[dict], normaliser: Normaliser) -> dict:
         commune=commune.name if commune else "",
         description=values["description"],
     )
-    return values
 
 
 _CANONICAL_NAMES = {"commune_code": "commune_id", "appellation_code": "appellation_id"}
@@ -567,6 +789,20 @@ def close_missing(*, source: Source, seen_ids: set[str]) -> int:
             Publication.objects.filter(pk__in=chunk).update(closed_at=now)
         rebuild_offers(offer_ids={offer_id for _, offer_id in missing if offer_id})
     return len(missing)
+
+
+def close_expired(*, now=None) -> int:
+    """Close the open publications whose expiry date is past, and rebuild their offers; returns how many.
+    Idempotent: a second call finds nothing to close."""
+    now = now or timezone.now()
+    expired = list(
+        Publication.objects.filter(closed_at__isnull=True, expires_at__lte=now).values_list("pk", "offer_id")
+    )
+    with transaction.atomic():
+        for chunk in _chunks([pk for pk, _ in expired]):
+            Publication.objects.filter(pk__in=chunk).update(closed_at=now)
+        rebuild_offers(offer_ids={offer_id for _, offer_id in expired if offer_id})
+    return len(expired)
 
 
 def rebuild_clusters() -> dict:

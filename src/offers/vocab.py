@@ -29,11 +29,13 @@ _FT_CONTRACT_CODES = {
     "CCE": "AUTRE",  # profession commerciale
     "REP": "AUTRE",  # reprise d'entreprise
 }
-# schema.org JobPosting `employmentType`: FULL_TIME/PART_TIME describe working time, not the contract.
+# schema.org JobPosting `employmentType`: FULL_TIME/PART_TIME describe working time, not the contract, and
+# TEMPORARY says fixed-term without saying which kind (CDD, intérim…): the connector reads the text for it.
 _JOBPOSTING_CONTRACTS = {
     "CONTRACTOR": "LIBERAL",
     "INTERN": "STAGE",
     "INTERNSHIP": "STAGE",
+    "SEASONAL": "SAISONNIER",
     "VOLUNTEER": "AUTRE",
     "PER_DIEM": "AUTRE",
     "OTHER": "AUTRE",
@@ -57,6 +59,11 @@ _TEXT_CONTRACT = re.compile(
 )
 
 
+def employment_type(label: str) -> str:
+    """A JobPosting employmentType as the schema spells it: "full-time", "Full time" -> "FULL_TIME"."""
+    return "_".join(label.upper().replace("-", " ").split())
+
+
 def contract_from_label(label: str | None) -> str:
     """Map a source's contract label or code (FT code, French label, JobPosting enum) to CONTRACT_TYPES or ""."""
     if not label:
@@ -64,8 +71,8 @@ def contract_from_label(label: str | None) -> str:
     raw = label.strip()
     if raw.upper() in _FT_CONTRACT_CODES:
         return _FT_CONTRACT_CODES[raw.upper()]
-    if raw.upper() in _JOBPOSTING_CONTRACTS:
-        return _JOBPOSTING_CONTRACTS[raw.upper()]
+    if employment_type(raw) in _JOBPOSTING_CONTRACTS:
+        return _JOBPOSTING_CONTRACTS[employment_type(raw)]
     folded = fold(raw)
     for pattern, contract in _LABEL_PATTERNS:
         if pattern.search(folded):
@@ -82,9 +89,8 @@ def contract_from_text(text: str) -> str:
 def working_time_from_label(label: str | None) -> str | None:
     if not label:
         return None
-    upper = label.strip().upper()
-    if upper in _JOBPOSTING_WORKING_TIMES:
-        return _JOBPOSTING_WORKING_TIMES[upper]
+    if employment_type(label) in _JOBPOSTING_WORKING_TIMES:
+        return _JOBPOSTING_WORKING_TIMES[employment_type(label)]
     folded = fold(label)
     if "partiel" in folded or "part time" in folded:
         return "PART_TIME"

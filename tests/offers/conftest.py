@@ -103,13 +103,17 @@ class FakeDedup:
 
     @staticmethod
     def key(offer):
-        return (offer.employer_name.lower().strip(), offer.commune_code, offer.contract_type)
+        from offers.dedup import PoolRecord, fingerprint
 
-    @staticmethod
-    def signals(offer):
-        return {"place": "commune", "employer": 100, "title": 100, "contract": offer.contract_type, "days": 0}
+        print_ = offer.fingerprint if isinstance(offer, PoolRecord) else fingerprint(offer)
+        return (print_.employer, print_.commune_code, print_.contracts)
 
-    def assign_incremental(self, batch, existing):
+    @classmethod
+    def signals(cls, offer):
+        contract = next(iter(cls.key(offer)[2]), "")
+        return {"place": "commune", "employer": 100, "title": 100, "contract": contract, "days": 0}
+
+    def assign_incremental(self, batch, existing, *, fingerprints=None):
         known = {self.key(o): offer_id for offer_id, o in existing}
         groups, results = {}, []
         for index, offer in enumerate(batch):

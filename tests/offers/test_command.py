@@ -173,3 +173,15 @@ def test_rebuild_clusters_command(monkeypatch, communes, coder, fake_dedup, caps
     call_command("offers", "import", "--source", "francetravail", "--format", "francetravail", "-")
     call_command("offers", "rebuild-clusters")
     assert "3 open publications in 2 clusters (0 moved)" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_close_expired_command(monkeypatch, communes, coder, capsys):
+    stdin_with(monkeypatch, json.dumps(FT))
+    call_command("offers", "import", "--source", "francetravail", "--format", "francetravail", "-")
+    Publication.objects.filter(external_id="F1").update(expires_at="2020-01-01T00:00:00Z")
+    call_command("offers", "close-expired")
+    call_command("offers", "close-expired")
+    out = capsys.readouterr().out
+    assert "closed 1 expired publications" in out and "closed 0 expired publications" in out
+    assert Publication.objects.get(external_id="F1").closed_at is not None

@@ -1,5 +1,6 @@
 import io
 import json
+import os
 from datetime import UTC, datetime
 
 import pytest
@@ -205,7 +206,21 @@ def test_jobposting_maps_fields():
 
 @pytest.mark.parametrize(
     "employment, contract, working_time",
-    [("FULL_TIME", "", "FULL_TIME"), ("CONTRACTOR", "LIBERAL", None), ("INTERN", "STAGE", None)],
+    [
+        ("FULL_TIME", "", "FULL_TIME"),
+        ("PART_TIME", "", "PART_TIME"),
+        ("CONTRACTOR", "LIBERAL", None),
+        ("TEMPORARY", "", None),  # fixed-term, but which kind the text does not say here
+        ("INTERN", "STAGE", None),
+        ("SEASONAL", "SAISONNIER", None),
+        ("PER_DIEM", "AUTRE", None),
+        ("VOLUNTEER", "AUTRE", None),
+        ("OTHER", "AUTRE", None),
+        (["FULL_TIME", "SEASONAL"], "SAISONNIER", "FULL_TIME"),
+        ("PART_TIME, CONTRACTOR", "LIBERAL", "PART_TIME"),
+        (["part-time", "Intern"], "STAGE", "PART_TIME"),  # spellings seen on job boards
+        ("full time", "", "FULL_TIME"),
+    ],
 )
 def test_jobposting_employment_types(employment, contract, working_time):
     posting = {**POSTING, "employmentType": employment, "description": "Rejoignez-nous."}
@@ -228,6 +243,23 @@ def test_jobposting_from_html_json_ld_blocks(tmp_path):
     assert [o.source_id for o in jobposting.parse(path)] == ["JB1", "JB2"]
     (tmp_path / "autre.html").write_text(page.replace("JB1", "JB3").replace("JB2", "JB4"), encoding="utf-8")
     assert sorted(o.source_id for o in jobposting.parse(tmp_path)) == ["JB1", "JB2", "JB3", "JB4"]
+
+
+@pytest.mark.parametrize("readable", ["bytesio", "pipe"])
+def test_jobposting_reads_html_from_any_binary_stream(readable):
+    """A BytesIO cannot peek and a pipe cannot seek: both are read whole, HTML detected."""
+    page = f'<html><head><script type="application/ld+json">{json.dumps(POSTING)}</script></head></html>'
+    data = page.encode("utf-8")
+    if readable == "bytesio":
+        stream = io.BytesIO(data)
+    else:
+        read_end, write_end = os.pipe()
+        os.write(write_end, data)
+        os.close(write_end)
+        stream = open(read_end, "rb", buffering=0)  # noqa: SIM115 - closed by the connector's caller below
+    with stream:
+        assert [o.source_id for o in jobposting.parse(stream)] == ["JB1"]
+    assert [o.source_id for o in jobposting.parse(io.BytesIO(json.dumps([POSTING]).encode()))] == ["JB1"]
 
 
 def test_jobposting_rejects_with_index_and_reason():

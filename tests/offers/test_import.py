@@ -2,6 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
+from core.sync import SourceError
 from offers import services
 from offers.canonical import RejectedRecord
 from offers.models import ImportRun, Offer, Publication, RomeReview
@@ -293,3 +294,75 @@ def test_a_batch_mixing_new_and_updated_records_keeps_each_record_with_its_own_d
     from offers.models import DedupBlock
 
     assert DedupBlock.objects.filter(publication__external_id="U").exists()
+
+
+def test_expired_records_are_stored_closed_and_close_expired_is_idempotent(communes, source, fake_coder):
+    past, future = datetime(2020, 1, 31, tzinfo=UTC), datetime(2999, 1, 31, tzinfo=UTC)
+    records = [
+        CanonicalOfferFactory(source_id="gone", employer_name="E1", expires_at=past),
+        CanonicalOfferFactory(source_id="live", employer_name="E2", expires_at=future),
+        CanonicalOfferFactory(source_id="soon", employer_name="E3", expires_at=future),
+    ]
+    first = run_import(source, records)
+    assert first.created_count == 3
+    assert Publication.objects.get(external_id="gone").closed_at is not None
+    assert Publication.objects.get(external_id="gone").offer.status == Offer.Status.CLOSED
+    assert Publication.objects.get(external_id="live").offer.status == Offer.Status.OPEN
+    # The same file again changes nothing, the expired record included.
+    again = run_import(source, records)
+    assert (again.unchanged_count, again.updated_count, again.created_count) == (3, 0, 0)
+
+    Publication.objects.filter(external_id="soon").update(expires_at=past)
+    assert services.close_expired() == 1
+    assert services.close_expired() == 0  # idempotent
+    soon = Publication.objects.get(external_id="soon")
+    assert soon.closed_at is not None and soon.offer.status == Offer.Status.CLOSED
+    assert Publication.objects.get(external_id="live").closed_at is None
+
+
+def test_parallel_preparation_gives_the_same_pool_as_one_process(communes, fake_coder):
+    """Beyond one batch, a forked process prepares the next batches; the result must not depend on it."""
+    from offers.dedup import PoolRecord  # noqa: F401 - the real algorithm, not a fake
+
+    def records(source_name):
+        rows = []
+        for i in range(12):
+            rows.append(
+                CanonicalOfferFactory(
+                    source=source_name,
+                    source_id=f"P{i}",
+                    employer_name=f"Employeur {i % 4}",
+                    title="Boulanger (H/F)" if i % 2 else "Agent d'entretien",
+                    commune_code="80021" if i % 3 else "80001",
+                    postal_code="",
+                    commune_name="",
+                )
+            )
+        rows.insert(5, RejectedRecord(99, "bad line", None))
+        return rows
+
+    grouped = {}
+    for name, parallel in (("serial", False), ("forked", True)):
+        source = SourceFactory(name=name)
+        run = run_import(source, records(name), batch_size=4, parallel=parallel)
+        assert (run.read_count, run.created_count, run.rejected_count) == (13, 12, 1)
+        assert run.rejected == [{"line": 99, "reason": "bad line"}]
+        by_offer = {}
+        for external_id, offer_id in Publication.objects.filter(source=source).values_list(
+            "external_id", "offer_id"
+        ):
+            by_offer.setdefault(offer_id, set()).add(external_id)
+        grouped[name] = sorted(sorted(group) for group in by_offer.values())
+    assert grouped["serial"] == grouped["forked"]
+    assert len(grouped["serial"]) < 12  # re-posts were grouped
+
+
+def test_a_failure_in_the_preparation_process_fails_the_import_with_its_reason(communes, source, fake_coder):
+    def records():
+        yield from (CanonicalOfferFactory(source_id=f"F{i}", employer_name=f"E{i}") for i in range(3))
+        raise SourceError("invalid JSON: Expecting value (line 4, column 1)", path="offres.json")
+
+    with pytest.raises(SourceError, match="line 4"):
+        run_import(source, records(), batch_size=2, parallel=True)
+    run = ImportRun.objects.get()
+    assert run.status == ImportRun.Status.FAILED and "line 4" in run.message

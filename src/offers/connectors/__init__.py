@@ -34,6 +34,40 @@ def open_binary(path_or_stream: Input) -> Iterator[tuple[IO[bytes], str]]:
     yield stream, name
 
 
+def peek(stream: IO[bytes], size: int) -> tuple[bytes, IO[bytes]]:
+    """The first `size` bytes of a binary stream without consuming them, and the stream to read from then: the
+    same one when it can peek (buffered files) or seek back (BytesIO), else one that starts with those bytes."""
+    if hasattr(stream, "peek"):
+        return stream.peek(size)[:size], stream
+    if stream.seekable():
+        start = stream.tell()
+        head = stream.read(size)
+        stream.seek(start)
+        return head, stream
+    head = stream.read(size)
+    return head, io.BufferedReader(_Prefixed(head, stream))
+
+
+class _Prefixed(io.RawIOBase):
+    """`head` followed by the rest of `stream` (a stream that can neither peek nor seek, e.g. a pipe)."""
+
+    def __init__(self, head: bytes, stream: IO[bytes]):
+        self._head, self._stream = memoryview(head), stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if self._head:
+            size = min(len(buffer), len(self._head))
+            buffer[:size] = self._head[:size]
+            self._head = self._head[size:]
+            return size
+        data = self._stream.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
 def iter_json_records(
     stream: IO[bytes], *, name: str, list_keys: tuple[str, ...] = ()
 ) -> Iterator[tuple[int, Any]]:

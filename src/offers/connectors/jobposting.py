@@ -14,13 +14,14 @@ from pathlib import Path
 from lxml import html as lxml_html
 
 from offers.canonical import CanonicalOffer, RejectedRecord
-from offers.connectors import Input, iter_json_records, open_binary
+from offers.connectors import Input, iter_json_records, open_binary, peek
 from offers.connectors.francetravail import ROME_CODE
 from offers.vocab import (
     clean_naf,
     clean_siret,
     contract_from_label,
     contract_from_text,
+    employment_type,
     experience_months,
     html_to_text,
     looks_like_html,
@@ -44,7 +45,7 @@ def parse(path_or_stream: Input, *, source: str = "jobposting", mapping=None) ->
                 yield from_record(posting, source=source, line=number)
         return
     with open_binary(path_or_stream) as (stream, name):
-        head = stream.peek(512)[:512] if hasattr(stream, "peek") else b""
+        head, stream = peek(stream, 512)
         if head.lstrip().startswith(b"<"):
             for number, posting in enumerate(_postings_in_html(stream.read()), start=1):
                 yield from_record(posting, source=source, line=number)
@@ -151,6 +152,7 @@ def _from_record(record, *, source: str, line: int) -> CanonicalOffer | Rejected
 
     types = record.get("employmentType") or []
     types = [to_text(t) for t in (types if isinstance(types, list) else re.split(r"[,;]\s*", to_text(types)))]
+    types = [employment_type(t) for t in types if t]
     working_time = next((w for w in map(working_time_from_label, types) if w), None)
     contract = next((c for c in map(contract_from_label, types) if c), "")
     if not contract:

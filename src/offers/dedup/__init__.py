@@ -16,7 +16,8 @@ Public API:
   (every record in exactly one group, singletons included); signals of the members that joined by a match.
 - `assign_incremental(batch, candidates) -> list[Assignment(offer_id, group, signals)]`: the import pipeline's
   call. `candidates` are `(offer_id, record)` of the pool's open publications the batch could duplicate
-  (same commune or postal code). Each batch record gets an existing `offer_id`, or `offer_id=None` and a
+  (`record` may be a `PoolRecord` carrying its fingerprint); they are taken grouped as the pool has them and
+  never compared with one another. Each batch record gets an existing `offer_id`, or `offer_id=None` and a
   `group` number shared by the batch records that form a new offer together.
 - `explain(signals) -> list[str]`: the matched signals in French, for the offer page.
 - `canonical_values(records) -> dict`: the best-filled value of each field among a cluster's publications.
@@ -34,15 +35,19 @@ from dataclasses import dataclass, field
 from .canonical import canonical_values
 from .explain import explain
 from .index import DedupIndex, time_order
+from .keys import Fingerprint, fingerprint
 
 __all__ = [
     "Assignment",
     "DedupIndex",
+    "Fingerprint",
+    "PoolRecord",
     "assign",
     "assign_incremental",
     "canonical_values",
     "cluster",
     "explain",
+    "fingerprint",
     "rebuild",
 ]
 
@@ -52,6 +57,20 @@ class Assignment:
     offer_id: int | None
     group: int
     signals: dict = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class PoolRecord:
+    """A pool publication known by its fingerprint (the pipeline keeps fingerprints, not whole records)."""
+
+    source: str
+    source_id: str
+    published_at: object
+    fingerprint: Fingerprint
+
+
+def _fingerprints(records: list) -> list[Fingerprint]:
+    return [r.fingerprint if isinstance(r, PoolRecord) else fingerprint(r) for r in records]
 
 
 def assign(new_records: Iterable, index: DedupIndex) -> list[int]:
@@ -85,17 +104,31 @@ def cluster(records: list) -> list[tuple[list[int], dict[int, dict]]]:
     return result
 
 
-def assign_incremental(batch: list, candidates: list[tuple[int, object]]) -> list[Assignment]:
+def assign_incremental(
+    batch: list, candidates: list[tuple[int, object]], *, fingerprints: list[Fingerprint] | None = None
+) -> list[Assignment]:
+    """`fingerprints`: the batch's, when already computed (same order as `batch`)."""
     index = DedupIndex()
     # The pool's publications first, grouped as the pool already has them (no re-matching among them).
     first_of_offer: dict[int, int] = {}
     offer_of_member: dict[int, int] = {}
-    for offer_id, record in candidates:
-        [position] = index.add([record], same_cluster_as=[first_of_offer.get(offer_id)])
-        first_of_offer.setdefault(offer_id, position)
-        offer_of_member[position] = offer_id
-    batch_positions = index.add(batch[i] for i in time_order(batch))
-    position_of = dict(zip(time_order(batch), batch_positions, strict=True))
+    records = [record for _, record in candidates]
+    positions = index.add(
+        records,
+        same_cluster_as=[None] * len(records),
+        fingerprints=_fingerprints(records),
+        match=False,
+    )
+    for (offer_id, _), position in zip(candidates, positions, strict=True):
+        if offer_id in first_of_offer:
+            index._union(position, first_of_offer[offer_id], check=False)
+        else:
+            first_of_offer[offer_id] = position
+        offer_of_member.setdefault(position, offer_id)
+    order = time_order(batch)
+    prints = fingerprints if fingerprints is not None else _fingerprints(batch)
+    batch_positions = index.add([batch[i] for i in order], fingerprints=[prints[i] for i in order])
+    position_of = dict(zip(order, batch_positions, strict=True))
     groups: dict[int, int] = {}
     assignments = []
     for number in range(len(batch)):

@@ -114,12 +114,20 @@ class DedupIndex:
         return self.summaries.get(root) or _Summary.of(self.fingerprints[root])
 
     # -- adding publications ---------------------------------------------------------------------------------
-    def add(self, offers: Iterable, *, same_cluster_as: Iterable[int | None] | None = None) -> list[int]:
+    def add(
+        self,
+        offers: Iterable,
+        *,
+        same_cluster_as: Iterable[int | None] | None = None,
+        fingerprints: list[Fingerprint] | None = None,
+        match: bool = True,
+    ) -> list[int]:
         """Add publications (CanonicalOffer-like) and cluster them; returns their member positions.
 
-        A publication already in the index (same source and source_id) is replaced by its new version only
-        in what later comparisons see; it keeps its cluster. `same_cluster_as` optionally gives, per offer, a
-        member it is known to share a cluster with (the pipeline's existing groups)."""
+        A publication already in the index (same source and source_id) keeps its position and cluster.
+        `same_cluster_as` optionally gives, per offer, a member it is known to share a cluster with (the
+        pipeline's existing groups); `fingerprints`, per offer, its fingerprint when already computed. With
+        `match=False` the publications only join the blocks, compared with nothing (a pool already grouped)."""
         positions = []
         links = list(same_cluster_as) if same_cluster_as is not None else None
         for number, offer in enumerate(offers):
@@ -127,12 +135,18 @@ class DedupIndex:
             if key in self.position:
                 positions.append(self.position[key])
                 continue
-            member = self._append(key, fingerprint(offer))
+            member = self._append(
+                key, fingerprints[number] if fingerprints is not None else fingerprint(offer)
+            )
             known = links[number] if links is not None else None
             if known is not None:
                 self._union(member, known, check=False)
-            else:
+            if match:
                 self._match(member)
+            else:
+                for block_key in self.fingerprints[member].block_keys():
+                    self.blocks[block_key].append(member)
+                    self.block_titles[block_key].append(self.fingerprints[member].sorted_title)
             positions.append(member)
         return positions
 

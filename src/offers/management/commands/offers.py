@@ -1,5 +1,5 @@
 """`reseau-emploi offers …`: import a file, export the clusters, classify offers in ROME, rebuild the clusters,
-train the ROME model. Files may be `-` (stdin / stdout). Exits non-zero only when nothing could be processed."""
+close the expired offers, train the ROME model. Files may be `-` (stdin / stdout). Exits non-zero only when nothing could be processed."""
 
 from __future__ import annotations
 
@@ -14,7 +14,9 @@ from offers.connectors import FORMATS, connector
 
 
 class Command(BaseCommand):
-    help = "Pool of job offers: import, export-clusters, classify, rebuild-clusters, train-model."
+    help = (
+        "Pool of job offers: import, export-clusters, classify, rebuild-clusters, close-expired, train-model."
+    )
     requires_system_checks = []  # `classify` must run without a database
 
     def add_arguments(self, parser):
@@ -58,6 +60,7 @@ class Command(BaseCommand):
         )
 
         actions.add_parser("rebuild-clusters", help="full deduplication of the open publications")
+        actions.add_parser("close-expired", help="close the publications whose expiry date is past")
         train = actions.add_parser("train-model", help="train the ROME coding model and write its file")
         train.add_argument("--output", help="model file (default: the one the app loads)")
 
@@ -67,6 +70,7 @@ class Command(BaseCommand):
             "export-clusters": self.export_clusters,
             "classify": self.classify,
             "rebuild-clusters": self.rebuild_clusters,
+            "close-expired": self.close_expired,
             "fetch-francetravail": self.fetch_francetravail,
             "train-model": self.train_model,
         }[action]
@@ -229,6 +233,12 @@ class Command(BaseCommand):
         self.summary(
             f"{counts['publications']} open publications in {counts['clusters']} clusters ({counts['moved']} moved)"
         )
+
+    def close_expired(self, **_):
+        from offers.services import close_expired
+
+        closed = close_expired()
+        self.summary(f"closed {closed} expired publications")
 
     def train_model(self, *, output, **_):
         from django.conf import settings
