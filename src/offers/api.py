@@ -93,7 +93,14 @@ class OfferItem(Schema):
 
 
 class SearchOut(Schema):
-    count: int
+    count: int = Field(
+        description=f"Nombre d'offres trouvées, au plus {selectors.MATCHES_READ} (voir count_is_exact)"
+    )
+    count_is_exact: bool = Field(
+        description=f"Faux quand plus de {selectors.MATCHES_READ} offres correspondent : count vaut alors "
+        f"{selectors.MATCHES_READ}, seules les {selectors.MATCHES_READ} premières dans l'ordre demandé sont "
+        "paginées et les facettes décrivent les offres lues ; précisez la recherche pour tout voir."
+    )
     limit: int
     offset: int
     sort: str
@@ -177,6 +184,7 @@ def search(request, query: Query[SearchQuery]):
     result = selectors.search_offers(params)
     return SearchOut(
         count=result.total,
+        count_is_exact=result.total_is_exact,
         limit=query.limit,
         offset=(result.page - 1) * result.per_page,
         sort=result.sort,

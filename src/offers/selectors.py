@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from offers.canonical import CONTRACT_LABELS
@@ -60,101 +59,115 @@ class FacetValue:
 @dataclass
 class SearchResult:
     items: list[Offer]
-    total: int
+    total: int  # exact, or MATCHES_READ when more offers match (total_is_exact False)
     page: int
     per_page: int
     facets: dict[str, list[FacetValue]]
     centre: Commune | None = None
     sort: str = "relevance"
+    total_is_exact: bool = True
 
     @property
     def pages(self) -> int:
         return max(1, math.ceil(self.total / self.per_page))
 
 
-def _text_filter(queryset: QuerySet, text: str) -> tuple[QuerySet, str | None]:
-    """The queryset restricted to offers holding every search term, and the engine's query text (None when the
-    text has no searchable word)."""
-    words = terms(text)
-    if not words:
-        return queryset, None
+# A search reads at most this many matching offers. Up to it, everything is exact and computed in Python from
+# that one read (count, facets, order: identical on both engines). Beyond it — a common word within 30 km of
+# Lille is 66,000 of 1,000,000 offers — counting or sorting every match costs seconds: the answer says "more
+# than 2,000", its facets describe the 2,000 offers read, and its pages (the first 2,000 in the chosen order)
+# come from index-friendly queries. docs/offers.md "Search" explains the contract.
+MATCHES_READ = 2000
+# Beyond MATCHES_READ matches, relevance ranks the most recent this many (each costs a full-text test).
+RELEVANCE_CANDIDATES = 200
+# Beyond MATCHES_READ matches, the nearest offers are first looked for in these shares of the radius.
+INNER_RADII = (1 / 32, 1 / 8, 1 / 2)
+_SCAN_FIELDS = (
+    "pk",
+    "title",
+    "published_at",
+    "latitude",
+    "longitude",
+    "contract_type",
+    "departement_code",
+    "bassin_code",
+    "rome_code",
+    "source_names",
+)
+
+
+def _text_filter(queryset: QuerySet, words: list[str]) -> QuerySet:
+    """The queryset restricted to offers holding every search term (the terms of offers.search)."""
     if connection.vendor == "postgresql":
-        joined = " ".join(words)
-        queryset = queryset.extra(
+        return queryset.extra(
             where=["offers_offer.search_vector @@ plainto_tsquery('french', offers_unaccent(%s))"],
-            params=[joined],
+            params=[" ".join(words)],
         )
-        return queryset, joined
-    match = " AND ".join(f'"{word}"' for word in words)
     # An IN (subquery) makes SQLite run the full-text match once, then filter: joining the FTS table lets the
     # planner probe it row by row instead (300 times slower).
-    queryset = queryset.extra(
+    return queryset.extra(
         where=["offers_offer.id IN (SELECT rowid FROM offers_offer_fts WHERE offers_offer_fts MATCH %s)"],
-        params=[match],
+        params=[" AND ".join(f'"{word}"' for word in words)],
     )
-    return queryset, match
 
 
-def _by_relevance(
-    queryset: QuerySet, query: str, start: int, stop: int, *, words: list[str], total: int
-) -> list[Offer]:
-    """One page of the filtered offers, best text match first: ts_rank on PostgreSQL; on SQLite bm25, or — when
-    the filters leave few offers — the share of the search words found in the title (bm25 scores every offer
-    of the pool holding the words before the filters apply: 250 ms for a common word on 100,000 offers)."""
-    if connection.vendor == "postgresql":
-        rank = RawSQL(
-            "ts_rank(offers_offer.search_vector, plainto_tsquery('french', offers_unaccent(%s)))", [query]
-        )
-        return list(
-            queryset.annotate(rank=rank)
-            .order_by("-rank", "-published_at", "-pk")
-            .select_related("commune", "fiche")[start:stop]
-        )
-    if total <= PYTHON_RANKING_MAX:
-        return _by_title_relevance(queryset, words, start, stop)
-    ids_sql, ids_params = queryset.order_by().values("pk").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT rowid FROM offers_offer_fts WHERE offers_offer_fts MATCH %s AND rowid IN ("
-            + ids_sql
-            + ") ORDER BY bm25(offers_offer_fts), rowid DESC LIMIT %s OFFSET %s",
-            [query, *ids_params, stop - start, start],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-    offers = Offer.objects.select_related("commune", "fiche").in_bulk(ids)
-    return [offers[pk] for pk in ids if pk in offers]
+@dataclass(frozen=True)
+class _Centre:
+    latitude: float
+    longitude: float
+    kx2: float  # km² per squared degree of longitude at this latitude
+    ky2: float
+
+    @classmethod
+    def of(cls, commune: Commune) -> _Centre:
+        kx = KM_PER_DEGREE_LATITUDE * math.cos(math.radians(commune.latitude))
+        return cls(commune.latitude, commune.longitude, kx * kx, KM_PER_DEGREE_LATITUDE**2)
+
+    def distance_sq_sql(self):
+        """Squared equirectangular distance in km² (plain arithmetic, the same on both engines; exact enough
+        within a few hundred km to filter and sort, the displayed distance is the great-circle one)."""
+        dlat, dlon = F("latitude") - self.latitude, F("longitude") - self.longitude
+        return dlat * dlat * self.ky2 + dlon * dlon * self.kx2
+
+    def distance_sq(self, latitude: float | None, longitude: float | None) -> float | None:
+        """The same value as distance_sq_sql, in the same order of operations (same floating-point result)."""
+        if latitude is None or longitude is None:
+            return None
+        dlat, dlon = latitude - self.latitude, longitude - self.longitude
+        return dlat * dlat * self.ky2 + dlon * dlon * self.kx2
 
 
-PYTHON_RANKING_MAX = 5000
+def _within(queryset: QuerySet, centre: _Centre, radius: float) -> QuerySet:
+    # The box is the indexed prefilter (offer_geo_facets), the distance the exact test inside it.
+    box = bounding_box(centre.latitude, centre.longitude, radius)
+    return (
+        queryset.filter(**box.as_filter())
+        .alias(distance_sq=centre.distance_sq_sql())
+        .filter(distance_sq__lte=radius * radius)
+    )
 
 
-def _by_title_relevance(queryset: QuerySet, words: list[str], start: int, stop: int) -> list[Offer]:
-    wanted = set(words)
-    scored = []
-    for pk, title, published_at in queryset.order_by().values_list("pk", "title", "published_at"):
-        in_title = len(wanted.intersection(terms(title)))
-        scored.append((-in_title, -(published_at.timestamp() if published_at else 0), -pk))
-    scored.sort()
-    ids = [-key[2] for key in scored[start:stop]]
-    offers = Offer.objects.select_related("commune", "fiche").in_bulk(ids)
-    return [offers[pk] for pk in ids if pk in offers]
+def _date_key(published_at, pk: int) -> tuple:
+    """Most recent first, offers without a date last, then the newest record: ORDER BY published_at DESC NULLS
+    LAST, id DESC."""
+    return (published_at is None, -published_at.timestamp() if published_at else 0, -pk)
 
 
-def _distance_sq(latitude: float, longitude: float):
-    """Squared equirectangular distance in km² (plain arithmetic, same SQL on both engines; exact enough within
-    a few hundred km to filter and sort, the displayed distance is the great-circle one)."""
-    kx = KM_PER_DEGREE_LATITUDE * math.cos(math.radians(latitude))
-    ky = KM_PER_DEGREE_LATITUDE
-    return (F("latitude") - latitude) * (F("latitude") - latitude) * (ky * ky) + (
-        F("longitude") - longitude
-    ) * (F("longitude") - longitude) * (kx * kx)
+def _by_date(queryset: QuerySet) -> QuerySet:
+    return queryset.order_by(F("published_at").desc(nulls_last=True), "-pk")
+
+
+def _title_hits(words: list[str], title: str) -> int:
+    return len(set(words).intersection(terms(title)))
 
 
 def search_offers(params: SearchParams) -> SearchResult:
     queryset = Offer.objects.all()
     if not params.include_closed:
         queryset = queryset.filter(status=Offer.Status.OPEN)
-    queryset, text_query = _text_filter(queryset, params.q)
+    words = terms(params.q)
+    if words:
+        queryset = _text_filter(queryset, words)
     if params.rome:
         code = params.rome.strip().upper()
         queryset = queryset.filter(Q(rome_code=code) | Q(fiche__parent_code=code))
@@ -175,82 +188,124 @@ def search_offers(params: SearchParams) -> SearchResult:
         for name in params.source:
             source_q |= Q(source_names__contains=f" {name} ")
         queryset = queryset.filter(source_q)
-    centre = None
+    commune, centre, radius = None, None, 0.0
     if params.commune:
-        centre = Commune.objects.filter(pk=params.commune).first()
-        if centre is None or centre.latitude is None:
+        commune = Commune.objects.filter(pk=params.commune).first()
+        if commune is None or commune.latitude is None:
             queryset = queryset.none()
-        elif params.radius_km:
-            radius = min(float(params.radius_km), MAX_RADIUS_KM)
-            box = bounding_box(centre.latitude, centre.longitude, radius)
-            queryset = (
-                queryset.filter(**box.as_filter())
-                .alias(distance_sq=_distance_sq(centre.latitude, centre.longitude))
-                .filter(distance_sq__lte=radius * radius)
-            )
         else:
-            queryset = queryset.filter(commune_id=centre.pk)
+            centre = _Centre.of(commune)
+            if params.radius_km:
+                radius = min(float(params.radius_km), MAX_RADIUS_KM)
+                queryset = _within(queryset, centre, radius)
+            else:
+                queryset = queryset.filter(commune_id=commune.pk)
 
-    total = queryset.count()
-    facets = _facets(queryset) if total else {}
     sort = params.sort if params.sort in SORTS else "relevance"
     if sort == "distance" and centre is None:
         sort = "relevance"
-    if sort == "relevance" and text_query is None:
+    if sort == "relevance" and not words:
         sort = "date" if centre is None else "distance"
     per_page = max(1, min(params.per_page, MAX_PER_PAGE))
     page = max(1, params.page)
     start = (page - 1) * per_page
-    if sort == "relevance":
-        items = _by_relevance(
-            queryset, text_query, start, start + per_page, words=terms(params.q), total=total
-        )
+    stop = start + per_page
+
+    # The one bounded read: no ORDER BY, so the engine stops at MATCHES_READ + 1 matches.
+    rows = list(queryset.order_by().values_list(*_SCAN_FIELDS)[: MATCHES_READ + 1])
+    exact = len(rows) <= MATCHES_READ
+    rows = rows[:MATCHES_READ]
+    facets = _facets(rows)
+    if exact:
+        items = _page_of(rows, sort=sort, words=words, centre=centre, start=start, stop=stop)
     else:
-        if sort == "distance":
-            ordered = queryset.annotate(distance_sq=_distance_sq(centre.latitude, centre.longitude)).order_by(
-                F("distance_sq").asc(nulls_last=True), "-published_at", "-pk"
-            )
-        else:
-            ordered = queryset.order_by(F("published_at").desc(nulls_last=True), "-pk")
-        items = list(ordered.select_related("commune", "fiche")[start : start + per_page])
+        stop = min(stop, MATCHES_READ)
+        items = _page_from_database(
+            queryset, sort=sort, words=words, centre=centre, radius=radius, start=start, stop=stop
+        )
     for offer in items:
         offer.distance_km = (
             haversine_km(centre.latitude, centre.longitude, offer.latitude, offer.longitude)
             if centre is not None and offer.latitude is not None
             else None
         )
-    return SearchResult(items, total, page, per_page, facets, centre, sort)
+    return SearchResult(items, len(rows), page, per_page, facets, commune, sort, total_is_exact=exact)
 
 
-def _facets(queryset: QuerySet) -> dict[str, list[FacetValue]]:
-    """Counts per value of each filter over the offers matching the current search: one grouped query for the
-    columns (combined in Python) and one conditional aggregate for sources and publication dates."""
+def _with_offers(ids: list[int]) -> list[Offer]:
+    offers = Offer.objects.select_related("commune", "fiche").in_bulk(ids)
+    return [offers[pk] for pk in ids]
+
+
+def _page_of(rows: list[tuple], *, sort: str, words: list[str], centre, start: int, stop: int) -> list[Offer]:
+    """One page of every match, ordered in Python (rows: _SCAN_FIELDS)."""
+    if sort == "relevance":
+        rows = sorted(rows, key=lambda r: (-_title_hits(words, r[1]), *_date_key(r[2], r[0])))
+    elif sort == "distance":
+
+        def nearest_first(row):
+            distance_sq = centre.distance_sq(row[3], row[4])
+            return (distance_sq is None, distance_sq or 0, *_date_key(row[2], row[0]))
+
+        rows = sorted(rows, key=nearest_first)
+    else:
+        rows = sorted(rows, key=lambda r: _date_key(r[2], r[0]))
+    return _with_offers([row[0] for row in rows[start:stop]])
+
+
+def _page_from_database(
+    queryset: QuerySet, *, sort: str, words: list[str], centre, radius: float, start: int, stop: int
+) -> list[Offer]:
+    """One page among the first MATCHES_READ matches in the chosen order, when more offers match: the engine
+    orders them, from an index where it can (date), in a small part of the pool where it cannot."""
+    if start >= stop:
+        return []
+    if sort == "relevance":
+        candidates = list(
+            _by_date(queryset).values_list("pk", "title", "published_at")[:RELEVANCE_CANDIDATES]
+        )
+        ranked = [
+            row[0]
+            for row in sorted(candidates, key=lambda r: (-_title_hits(words, r[1]), *_date_key(r[2], r[0])))
+        ]
+        ids = ranked[start:stop]
+        if stop > len(ranked):
+            ids += list(_by_date(queryset).values_list("pk", flat=True)[max(start, len(ranked)) : stop])
+        return _with_offers(ids)
+    if sort == "distance":
+        by_distance = [F("distance_sq").asc(nulls_last=True), F("published_at").desc(nulls_last=True), "-pk"]
+        for share in INNER_RADII if radius else ():
+            # Enough offers this close: the nearest `stop` are among them, and far fewer rows are sorted.
+            nearest = list(
+                _within(queryset, centre, radius * share)
+                .annotate(distance_sq=centre.distance_sq_sql())
+                .order_by(*by_distance)
+                .values_list("pk", flat=True)[:stop]
+            )
+            if len(nearest) == stop:
+                return _with_offers(nearest[start:stop])
+        ordered = queryset.annotate(distance_sq=centre.distance_sq_sql()).order_by(*by_distance)
+        return _with_offers(list(ordered.values_list("pk", flat=True)[start:stop]))
+    return _with_offers(list(_by_date(queryset).values_list("pk", flat=True)[start:stop]))
+
+
+def _facets(rows: list[tuple]) -> dict[str, list[FacetValue]]:
+    """Counts per value of each filter over the offers read (rows: _SCAN_FIELDS): every match when they are
+    MATCHES_READ or fewer, else those MATCHES_READ."""
     from rome.models import Fiche
 
-    counts = {name: Counter() for name in ("contract", "departement", "bassin", "rome", "source", "age")}
-    now = timezone.now()
-    age = Case(
-        *[
-            When(published_at__gte=now - timedelta(days=days), then=Value(days))
-            for days in sorted(PUBLISHED_WITHIN)
-        ],
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    combos = (
-        queryset.order_by()
-        .annotate(age=age)
-        .values_list("contract_type", "departement_code", "bassin_code", "rome_code", "source_names", "age")
-        .annotate(n=Count("pk"))
-    )
-    for contract, departement, bassin, rome, source_names, age_days, n in combos:
-        counts["contract"][contract] += n
-        counts["departement"][departement] += n
-        counts["bassin"][bassin] += n
-        counts["rome"][rome] += n
-        counts["age"][age_days] += n
-        for name in source_names.split():
-            counts["source"][name] += n
+    if not rows:
+        return {}
+    counts = {name: Counter() for name in ("contract", "departement", "bassin", "rome", "source")}
+    published = []
+    for _pk, _title, published_at, _lat, _lon, contract, departement, bassin, rome, source_names in rows:
+        counts["contract"][contract] += 1
+        counts["departement"][departement] += 1
+        counts["bassin"][bassin] += 1
+        counts["rome"][rome] += 1
+        counts["source"].update(source_names.split())
+        if published_at is not None:
+            published.append(published_at)
     departement_names = dict(
         Departement.objects.filter(pk__in=[c for c in counts["departement"] if c]).values_list("code", "name")
     )
@@ -273,8 +328,9 @@ def _facets(queryset: QuerySet) -> dict[str, list[FacetValue]]:
     }
     labels = dict(Source.objects.filter(name__in=list(counts["source"])).values_list("name", "label"))
     facets["source"] = ranked(counts["source"], lambda name: labels.get(name) or name)
+    now = timezone.now()
     facets["published"] = [
-        FacetValue(str(days), label, sum(n for a, n in counts["age"].items() if 0 < a <= days))
+        FacetValue(str(days), label, sum(1 for at in published if at >= now - timedelta(days=days)))
         for days, label in PUBLISHED_WITHIN.items()
     ]
     return facets

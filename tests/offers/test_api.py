@@ -30,7 +30,7 @@ def test_search_is_public_with_filters_facets_and_distance(client, offers):
     )
     assert response.status_code == 200
     body = response.json()
-    assert body["count"] == 1
+    assert body["count"] == 1 and body["count_is_exact"] is True
     [item] = body["items"]
     assert item["title"] == "Boulanger (H/F)" and item["operators"] == ["France Travail", "Région"]
     assert item["publication_count"] == 2 and item["distance_km"] == 0.0 and item["commune"] == "80021"
@@ -48,6 +48,15 @@ def test_search_validates_parameters(client, offers):
 def test_search_pagination(client, offers):
     body = client.get("/api/v1/offers", {"limit": 1, "offset": 1, "sort": "date"}).json()
     assert (body["count"], body["limit"], body["offset"], len(body["items"])) == (2, 1, 1, 1)
+
+
+def test_search_count_is_a_lower_bound_beyond_the_matches_read(client, offers, monkeypatch):
+    from offers import selectors
+
+    monkeypatch.setattr(selectors, "MATCHES_READ", 1)
+    body = client.get("/api/v1/offers", {"sort": "date"}).json()
+    assert (body["count"], body["count_is_exact"], len(body["items"])) == (1, False, 1)
+    assert client.get("/api/v1/offers", {"sort": "date", "limit": 1, "offset": 1}).json()["items"] == []
 
 
 def test_offer_detail_with_publications(client, offers):

@@ -147,3 +147,60 @@ def test_closed_offers_are_not_found(pool):
     services.close_missing(source=Source.objects.get(name="region"), seen_ids=set())
     assert search_offers(SearchParams(q="tourier")).total == 0
     assert search_offers(SearchParams(q="tourier", include_closed=True)).total == 1
+
+
+@pytest.fixture
+def bakery_word_in_a_description(pool, fake_coder):
+    """The most recent offer of the pool holds "boulanger" in its description only."""
+    services.import_records(
+        source=SourceFactory(name="mairie", label="Mairie"),
+        records=[
+            CanonicalOfferFactory(
+                source="mairie",
+                source_id="M1",
+                title="Vendeur en boutique",
+                description="Pain du boulanger du quartier",
+                employer_name="Épicerie",
+                commune_code="80021",
+                published_at=timezone.now(),
+            )
+        ],
+    )
+
+
+def test_relevance_puts_title_matches_first_then_the_most_recent(bakery_word_in_a_description):
+    result = search_offers(SearchParams(q="boulanger"))
+    # Title matches by date (2, 5 and 20 days old), then the newest offer holding the word in its description.
+    assert titles(result) == [
+        "BOULANGERS (H/F)",
+        "Boulanger tourier",
+        "Boulangère de nuit",
+        "Vendeur en boutique",
+    ]
+    assert result.total_is_exact
+
+
+def test_beyond_the_matches_read_the_count_is_a_lower_bound_and_pages_stay_ordered(
+    bakery_word_in_a_description, monkeypatch
+):
+    from offers import selectors
+
+    everything = search_offers(SearchParams(sort="date"))
+    assert everything.total == 6 and everything.total_is_exact
+    monkeypatch.setattr(selectors, "MATCHES_READ", 3)
+    monkeypatch.setattr(selectors, "RELEVANCE_CANDIDATES", 2)
+    capped = search_offers(SearchParams(sort="date", per_page=2))
+    assert (capped.total, capped.total_is_exact, capped.pages) == (3, False, 2)
+    assert sum(f.count for f in capped.facets["contract"]) == 3  # facets describe the offers read
+    assert titles(capped) == titles(everything)[:2]
+    assert titles(search_offers(SearchParams(sort="date", per_page=2, page=2))) == titles(everything)[2:3]
+    assert search_offers(SearchParams(sort="date", per_page=2, page=3)).items == []
+    # Relevance ranks the 2 most recent matches by their title words, then goes on by date.
+    relevance = search_offers(SearchParams(q="boulanger", per_page=3))
+    assert not relevance.total_is_exact
+    assert titles(relevance) == ["BOULANGERS (H/F)", "Vendeur en boutique", "Boulanger tourier"]
+    # Nearest first, found in an inner share of the radius.
+    nearest = search_offers(SearchParams(commune="80021", radius_km=150, sort="distance", per_page=3))
+    assert not nearest.total_is_exact
+    assert [round(o.distance_km) for o in nearest.items] == [0, 0, 0]
+    assert titles(nearest)[0] == "Vendeur en boutique"  # the same distance: the most recent first

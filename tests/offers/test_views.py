@@ -56,6 +56,14 @@ def test_search_page_without_criteria_lists_the_pool_and_reports_bad_input(clien
     assert "Aucune commune ne correspond" in bad.content.decode()
 
 
+def test_search_page_says_when_more_offers_match_than_were_read(client, pool, monkeypatch):
+    from offers import selectors
+
+    monkeypatch.setattr(selectors, "MATCHES_READ", 1)
+    html = client.get("/offres/").content.decode()
+    assert "Plus de 1 offres" in html and "Seules les 1 premières sont affichées" in html
+
+
 def test_offer_page_lists_publications_and_why_they_are_grouped(client, pool):
     response = client.get(pool.get_absolute_url())
     assert response.status_code == 200
