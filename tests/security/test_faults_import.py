@@ -248,3 +248,85 @@ def test_only_runs_whose_process_is_gone_or_silent_are_marked_interrupted(settin
     assert statuses[alive_here.pk] == statuses[elsewhere_recent.pk] == ImportRun.Status.RUNNING
     assert statuses[done.pk] == ImportRun.Status.SUCCEEDED
     assert mark_interrupted_runs(now=now) == []  # idempotent
+
+
+SIRENE_ROWS = 3000
+SIRENE_SAMPLE = Path(__file__).resolve().parents[1] / "companies" / "data" / "StockEtablissement_extrait.csv"
+
+
+def _write_sirene_file(path: Path) -> list[str]:
+    """An establishments extract in the official layout: the sample's rows repeated under new valid SIRETs."""
+    import csv
+
+    from stdnum import luhn
+
+    with SIRENE_SAMPLE.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header, samples = reader.fieldnames, [row for row in reader if row["siret"][:9] == row["siren"]]
+    sirets = []
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        for index in range(SIRENE_ROWS):
+            siren = f"{80000000 + index}"
+            siren += luhn.calc_check_digit(siren)
+            siret = f"{siren}0001"
+            siret += luhn.calc_check_digit(siret)
+            sample = samples[index % len(samples)]
+            writer.writerow({**sample, "siren": siren, "nic": siret[9:], "siret": siret})
+            sirets.append(siret)
+    return sirets
+
+
+def _writer_in_transaction(database) -> bool:
+    """Whether another connection holds an open write transaction on the shared database."""
+    raw = database.raw()
+    if raw is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL"
+            )
+            return cursor.fetchone()[0] > 0
+    raw.execute("PRAGMA busy_timeout = 0")
+    try:
+        raw.execute("BEGIN IMMEDIATE")  # refused while a writer holds the lock
+    except Exception:
+        return True
+    finally:
+        if raw.in_transaction:
+            raw.rollback()
+        raw.close()
+    return False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sirene_import_killed_mid_transaction_writes_nothing_and_a_rerun_completes_it(tmp_path):
+    from companies.models import Company, Establishment
+
+    extract = tmp_path / "StockEtablissement_utf8.csv"
+    sirets = _write_sirene_file(extract)
+    database = shared_database(tmp_path)
+    child = database.popen("import_sirene", str(extract), "--write")
+    deadline = time.monotonic() + 120
+    while not _writer_in_transaction(database):
+        assert child.poll() is None, f"the import ended before it could be killed: {child.communicate()}"
+        assert time.monotonic() < deadline, "the import never started writing"
+        time.sleep(0.05)
+    time.sleep(0.5)  # well inside its transaction: rows are being written
+    assert child.poll() is None and _writer_in_transaction(database)
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+
+    database.sync_back()
+    assert Establishment.objects.count() == Company.objects.count() == 0  # all or nothing: nothing
+    if (raw := database.raw()) is not None:
+        assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        raw.close()
+
+    rerun = database.run("import_sirene", str(extract), "--write", timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"établissements : {SIRENE_ROWS} créés, 0 mis à jour" in rerun.stdout
+    database.sync_back()
+    assert sorted(Establishment.objects.values_list("siret", flat=True)) == sorted(sirets)
+    assert Company.objects.count() == SIRENE_ROWS

@@ -21,7 +21,7 @@
 from __future__ import annotations
 
 import os
-import random
+import random as _random
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -117,8 +117,8 @@ class FranceTravailClient:
         client_id: str | None = None,
         client_secret: str | None = None,
         session: requests.Session | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        random: Callable[[], float] = random.random,
+        sleep: Callable[[float], None] | None = None,
+        random: Callable[[], float] | None = None,
         max_attempts: int = 5,
         connect_timeout: float | None = None,
         read_timeout: float | None = None,
@@ -132,8 +132,8 @@ class FranceTravailClient:
                 "FRANCE_TRAVAIL_CLIENT_ID and FRANCE_TRAVAIL_CLIENT_SECRET must be set (francetravail.io)"
             )
         self.session = session or requests.Session()
-        self.sleep = sleep
-        self.random = random
+        self.sleep = sleep or time.sleep  # injected by the tests: no real waiting
+        self.random = random or _random.random
         self.max_attempts = max_attempts
         self.timeout = (
             connect_timeout or float(os.environ.get("FRANCE_TRAVAIL_CONNECT_TIMEOUT", "5")),
