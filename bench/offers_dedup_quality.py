@@ -3,6 +3,11 @@ F1 of the product's path (the offers connectors parse the files, offers.dedup gr
 baseline "same employer + same postal code + fuzzy title", plus speed.
 
     .venv/bin/python bench/offers_dedup_quality.py [--data-dir DIR] [--errors N] [--pool N --batch M]
+        [--clusters clusters.jsonl]
+
+`--clusters` scores the pipeline's own output: after `reseau-emploi offers import` of the three files (sources
+francetravail, region with `--mapping region.mapping.json`, jobboard) into an empty pool, `reseau-emploi offers
+export-clusters clusters.jsonl`.
 
 Pairwise: every pair of publications put in one group is a predicted pair; it is right when truth.jsonl puts
 them in one cluster. The incremental check adds the files in three time-ordered batches and compares with the
@@ -200,6 +205,11 @@ def main() -> int:
     parser.add_argument("--errors", type=int, default=0, help="print N wrong pairs of each kind")
     parser.add_argument("--pool", type=int, default=0, help="also time a generated pool of N publications")
     parser.add_argument("--batch", type=int, default=10_000, help="incremental batch size for --pool")
+    parser.add_argument(
+        "--clusters",
+        type=Path,
+        help="also score this `offers export-clusters` file (the pipeline's path: three `offers import`)",
+    )
     args = parser.parse_args()
     folder = args.data_dir / "offers" / "dedup_dev"
 
@@ -258,6 +268,18 @@ def main() -> int:
                         f"{o.commune_code} {o.commune_name} | {o.contract_type} | {o.published_at}"
                     )
                 print()
+    if args.clusters:
+        with args.clusters.open(encoding="utf-8") as handle:
+            exported = {(row["source"], row["source_id"]): row["cluster"] for row in map(json.loads, handle)}
+        absent = sum((o.source, o.source_id) not in exported for o in offers)
+        piped = scores(
+            [exported.get((o.source, o.source_id), f"absent-{i}") for i, o in enumerate(offers)], true_labels
+        )
+        print(
+            f"pipeline ({args.clusters.name}, {absent} publications absent): P {piped['precision']:.4f}  "
+            f"R {piped['recall']:.4f}  F1 {piped['f1']:.4f}"
+        )
+        result = piped if piped["f1"] < result["f1"] else result
     if args.pool:
         scale(offers, args.pool, args.batch)
     return 0 if result["f1"] >= 0.97 else 1

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
 from django.db.models.functions import Substr
-from rapidfuzz import fuzz, process
 
 from offers.canonical import CanonicalOffer
 from offers.dedup import PoolRecord
@@ -24,7 +22,7 @@ from offers.dedup.keys import (
     Fingerprint,
     fingerprint,
 )
-from offers.dedup.matching import TITLE_ORDER_MIN
+from offers.dedup.matching import close_titles
 from offers.models import DedupBlock, Publication
 
 KEY_LENGTH = DedupBlock._meta.get_field("key").max_length
@@ -85,6 +83,9 @@ class PoolIndex:
         self.blocks: dict[str, tuple[list[int], list[str]]] = {}  # key -> (publication ids, sorted titles)
         self.records: dict[int, object] = {}  # publication id -> dedup.PoolRecord
         self.offer_of: dict[int, int] = {}  # publication id -> offer id
+        # offer id -> its open publications, for the offers read once or created by the run (entries may
+        # outlive a publication that moved: offer_of has the last word)
+        self.members_of: dict[int, list[int]] = {}
 
     def candidates(
         self, prints: list[Fingerprint], exclude: set[tuple[str, str]]
@@ -99,35 +100,35 @@ class PoolIndex:
                 ids, titles = self.blocks[key]
                 if not ids:
                     continue
-                # Half a point under the threshold: a superset of what the algorithm accepts, whatever the
-                # rounding.
-                scores = process.cdist(
-                    [print_.sorted_title],
-                    titles,
-                    scorer=fuzz.ratio,
-                    score_cutoff=TITLE_ORDER_MIN - 0.5,
-                    dtype=np.uint8,
-                )[0]
-                close.update(ids[i] for i in np.flatnonzero(scores).tolist())
+                close.update(ids[i] for i in close_titles(print_.sorted_title, titles))
         self._load_records([pk for pk in close if pk not in self.records])
-        offers = sorted({self.offer_of[pk] for pk in close if pk in self.offer_of})
-        members = []
-        for chunk in _chunks(offers):
-            members += Publication.objects.filter(offer_id__in=chunk, closed_at__isnull=True).values_list(
-                "pk", flat=True
-            )
+        offers = {self.offer_of[pk] for pk in close if pk in self.offer_of}
+        unread = sorted(offer for offer in offers if offer not in self.members_of)
+        for offer in unread:
+            self.members_of[offer] = []
+        for chunk in _chunks(unread):
+            for pk, offer in Publication.objects.filter(
+                offer_id__in=chunk, closed_at__isnull=True
+            ).values_list("pk", "offer_id"):
+                self.members_of[offer].append(pk)
+        members = {pk for offer in offers for pk in self.members_of[offer]}
         self._load_records([pk for pk in members if pk not in self.records])
         found = []
-        for pk in sorted(set(members)):
+        for pk in sorted(members):
             record = self.records.get(pk)
             if record is not None and (record.source, record.source_id) not in exclude:
                 found.append((self.offer_of[pk], record))
         return found
 
-    def remember(self, pk: int, offer_id: int, record: object) -> None:
-        """A publication the run has just stored (new or updated): later batches find it without a query."""
+    def remember(self, pk: int, offer_id: int, record: object, *, new_offer: bool) -> None:
+        """A publication the run has just stored (new or updated) in `offer_id` (`new_offer`: created by this
+        batch): later batches find it without a query."""
         self.records[pk] = record
         self.offer_of[pk] = offer_id
+        if new_offer:
+            self.members_of.setdefault(offer_id, [])
+        if offer_id in self.members_of and pk not in self.members_of[offer_id]:
+            self.members_of[offer_id].append(pk)
         for key in block_keys(record.fingerprint):
             if key in self.blocks:
                 ids, titles = self.blocks[key]

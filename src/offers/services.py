@@ -533,8 +533,14 @@ def _store(
         [(rows[i]["id"], changed[i].record.fingerprint) for i in live],
         replace=[row["id"] for row in updated_rows],
     )
+    new_offer_ids = {offer["id"] for offer in created_offers}
     for i in live:
-        pool.remember(rows[i]["id"], rows[i]["offer_id"], changed[i].record)
+        pool.remember(
+            rows[i]["id"],
+            rows[i]["offer_id"],
+            changed[i].record,
+            new_offer=rows[i]["offer_id"] in new_offer_ids,
+        )
     summary.created += len(created_rows)
     summary.updated += len(updated_rows)
     _save_reviews(rows, reviews, updated={row["id"] for row in updated_rows})

@@ -21,11 +21,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from .keys import Fingerprint, contracts_compatible, fingerprint
-from .matching import EMPLOYER_MIN, TITLE_ORDER_MIN, compare, strength
+from .matching import EMPLOYER_MIN, close_titles, compare, strength
 
 INDEX_VERSION = 2
 MAX_BLOCK = 5000  # beyond, a block (a very common title word in a big town) is compared by its newest members
@@ -167,15 +166,7 @@ class DedupIndex:
             block, titles = self.blocks[block_key], self.block_titles[block_key]
             if block:
                 start = max(0, len(block) - MAX_BLOCK)
-                # Half a point under the threshold: a superset of what `compare` accepts, whatever the rounding.
-                scores = process.cdist(
-                    [print_.sorted_title],
-                    titles[start:],
-                    scorer=fuzz.ratio,
-                    score_cutoff=TITLE_ORDER_MIN - 0.5,
-                    dtype=np.uint8,
-                )[0]
-                candidates.update(block[start + i] for i in np.flatnonzero(scores).tolist())
+                candidates.update(block[start + i] for i in close_titles(print_.sorted_title, titles[start:]))
             block.append(member)
             titles.append(print_.sorted_title)
         matches = []

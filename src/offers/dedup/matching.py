@@ -12,7 +12,8 @@
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from .keys import Fingerprint, contracts_compatible, description_similarity, distance_km
 
@@ -26,6 +27,27 @@ TITLE_ORDER_MIN = (
 EMPLOYER_MIN = 85
 DESCRIPTION_SAME = 0.5  # containment of word pairs that shows the same text
 DESCRIPTION_OTHER = 0.15  # below it, two texts are different announcements
+
+
+_MATRIX_FROM = 64  # block size from which one matrix call beats rapidfuzz's per-match list
+
+
+def close_titles(sorted_title: str, sorted_titles: list[str]) -> list[int]:
+    """Positions in `sorted_titles` (titles with their words sorted) of those passing the word-order test of
+    `compare` — a superset (half a point under the threshold, whatever the rounding), in one C call: the cheap
+    first cut through a big block before any full comparison."""
+    cutoff = TITLE_ORDER_MIN - 0.5
+    if len(sorted_titles) < _MATRIX_FROM:
+        return [
+            position
+            for _, _, position in process.extract(
+                sorted_title, sorted_titles, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
+            )
+        ]
+    scores = process.cdist(
+        [sorted_title], sorted_titles, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.uint8
+    )
+    return np.flatnonzero(scores[0]).tolist()
 
 
 def same_place(a: Fingerprint, b: Fingerprint) -> str | None:

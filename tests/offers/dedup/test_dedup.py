@@ -310,3 +310,45 @@ def test_naive_and_aware_dates_compare_and_missing_fields_do_not_break():
     naive = offer(source="region", source_id="R1", published_at=datetime(2025, 3, 3, 10, 0))
     bare = CanonicalOffer(source="csv", source_id="X1")
     assert groups([aware, naive, bare]) == [{"csv:X1"}, {"francetravail:A1", "region:R1"}]
+
+
+@pytest.mark.parametrize("block_size", [10, 300])  # rapidfuzz's list path and its matrix path
+def test_title_prefilter_never_drops_a_pair_the_comparison_would_accept(block_size):
+    import random
+
+    from rapidfuzz import fuzz
+
+    from offers.dedup.matching import TITLE_ORDER_MIN, close_titles
+
+    words = [
+        "agent",
+        "entretien",
+        "responsable",
+        "commercial",
+        "de",
+        "technicien",
+        "maintenance",
+        "aide",
+        "soignant",
+        "chef",
+        "equipe",
+        "a",
+    ]
+    rng = random.Random(block_size)
+
+    def title():
+        return " ".join(rng.choice(words) for _ in range(rng.randrange(1, 5)))
+
+    accepted_pairs = 0
+    for _ in range(50):
+        query, block = title(), [title() for _ in range(block_size)]
+        block[rng.randrange(block_size)] = " ".join(reversed(query.split()))  # same words, another order
+        kept = set(
+            close_titles(" ".join(sorted(query.split())), [" ".join(sorted(t.split())) for t in block])
+        )
+        accepted = {
+            i for i, other in enumerate(block) if fuzz.token_sort_ratio(query, other) >= TITLE_ORDER_MIN
+        }
+        assert accepted <= kept
+        accepted_pairs += len(accepted)
+    assert accepted_pairs >= 50  # not vacuous
