@@ -4,7 +4,9 @@ The rate-limit counters (`core.ratelimit`) must hold across the web workers of e
 `DatabaseCache` is shared with no extra infrastructure (its table is created by `migrate`, core's migration
 0001), but its `incr` is a read followed by a write, so two workers counting at once lose hits. Here `incr`
 locks the row (`SELECT … FOR UPDATE` on PostgreSQL; SQLite's `BEGIN IMMEDIATE` already serialises writers), and
-keeps the entry's expiry (Django's resets it to the default timeout).
+keeps the entry's expiry (Django's resets it to the default timeout). On PostgreSQL the increment's commit does
+not wait for the WAL flush (`synchronous_commit = off` for that transaction only): a counter lost in a crash
+costs nothing.
 
 `CACHE_URL` chooses the cache: `db://TABLE` (default `db://django_cache`) or `locmem://` (per process: one
 worker only, or development). Other schemes are refused rather than half supported.
@@ -60,6 +62,9 @@ class DatabaseCache(DjangoDatabaseCache):
         table, cache_key = quote_name(self._table), quote_name("cache_key")
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         with transaction.atomic(using=db), connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # A counter lost in a crash costs nothing: do not make every API request wait for a WAL flush.
+                cursor.execute("SET LOCAL synchronous_commit = off")
             cursor.execute(
                 f"SELECT {quote_name('value')}, {quote_name('expires')} FROM {table} WHERE {cache_key} = %s{lock}",
                 [key],
