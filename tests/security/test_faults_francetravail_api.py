@@ -85,6 +85,7 @@ def test_429_waits_for_retry_after_within_the_cap_or_backs_off_without_it():
         requests.ConnectTimeout("connect timed out"),
         requests.ReadTimeout("read timed out"),
         requests.ConnectionError("refused"),
+        requests.exceptions.ChunkedEncodingError("connection broken mid-answer"),
     ],
 )
 @responses.activate

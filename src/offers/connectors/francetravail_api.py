@@ -163,7 +163,11 @@ class FranceTravailClient:
                         "Authorization": f"Bearer {self.token()}",
                     }
                 response = self.session.request(method, url, timeout=self.timeout, **kwargs)
-            except (requests.Timeout, requests.ConnectionError) as exc:
+            except (
+                requests.Timeout,
+                requests.ConnectionError,
+                requests.exceptions.ChunkedEncodingError,
+            ) as exc:
                 error = f"{type(exc).__name__}: {exc}"
                 wait = self._backoff(attempt)
             else:
