@@ -146,3 +146,13 @@ def test_a_failing_task_is_recorded_the_others_run_and_the_command_fails(monkeyp
 def test_an_unknown_task_is_refused_with_the_list_of_tasks():
     with pytest.raises(CommandError, match="unknown task\\(s\\) anonymize; tasks are anonymise-jobseekers, "):
         _run("--only", "anonymize")
+
+
+@pytest.mark.django_db
+def test_every_real_task_runs_on_an_empty_platform():
+    output = _run()
+    for task in scheduled.TASKS:
+        assert f"{task.name}: succeeded — " in output
+    assert "close-expired-offers: succeeded — 0 publications past their expiry date closed." in output
+    assert "mark-interrupted-imports: succeeded — 0 import run(s) marked interrupted." in output
+    assert ScheduledTaskRun.objects.filter(status="succeeded").count() == len(scheduled.TASKS)
