@@ -18,21 +18,105 @@ from numba import njit
 TITLE_WORDS, TITLE_CHARS, DESCRIPTION = 0, 1, 2
 
 
+_FNV_OFFSET = np.uint64(0xCBF29CE484222325)
+_FNV_PRIME = np.uint64(0x100000001B3)
+_SPACE, _NEWLINE = 32, 10
+
+
 @njit(cache=True, nogil=True)
-def tfidf_rows(row_starts, term_ids, idf, block_of, n_blocks):  # pragma: no cover - compiled
-    """Raw term ids of each row (`term_ids[row_starts[i]:row_starts[i + 1]]`, repeats allowed) -> CSR arrays
-    (indptr, indices, data) of sublinear TF-IDF weights, normalised block by block: each block to norm 1, the
-    two title blocks to 1/sqrt(number of title blocks present) so they share the title's half, then the row to 1.
-    """
-    rows = len(row_starts) - 1
+def word_hash(text, start, end):  # pragma: no cover - compiled
+    """FNV-1a 64-bit hash of text[start:end] (uint8)."""
+    value = _FNV_OFFSET
+    for position in range(start, end):
+        value = (value ^ np.uint64(text[position])) * _FNV_PRIME
+    return value
+
+
+@njit(cache=True, nogil=True)
+def word_table(terms, term_starts, size):  # pragma: no cover - compiled
+    """Open-addressing table of the terms (`terms[term_starts[i]:term_starts[i + 1]]`, i = term number):
+    (hash of each slot, term number of each slot or -1); `size` is a power of two above the term count."""
+    hashes = np.zeros(size, dtype=np.uint64)
+    slots = np.full(size, -1, dtype=np.int32)
+    for term in range(len(term_starts) - 1):
+        value = word_hash(terms, term_starts[term], term_starts[term + 1])
+        slot = np.int64(value & np.uint64(size - 1))
+        while slots[slot] >= 0:
+            slot = (slot + 1) & (size - 1)
+        hashes[slot] = value
+        slots[slot] = term
+    return hashes, slots
+
+
+@njit(cache=True, nogil=True)
+def _find(text, start, end, hashes, slots, terms, term_starts):  # pragma: no cover - compiled
+    value = word_hash(text, start, end)
+    mask = len(slots) - 1
+    slot = np.int64(value & np.uint64(mask))
+    while slots[slot] >= 0:
+        term = slots[slot]
+        if hashes[slot] == value and term_starts[term + 1] - term_starts[term] == end - start:
+            same = True
+            for offset in range(end - start):
+                if terms[term_starts[term] + offset] != text[start + offset]:
+                    same = False
+                    break
+            if same:
+                return term
+        slot = (slot + 1) & mask
+    return -1
+
+
+@njit(cache=True, nogil=True)
+def word_ids(text, rows, hashes, slots, terms, term_starts, first_id):  # pragma: no cover - compiled
+    """Folded texts joined by newlines (uint8: letters, digits, spaces) -> (row starts, feature ids of their
+    space-separated words found in the table, `first_id` + term number); unknown words are skipped. The same
+    words as `str.split()` and a dictionary lookup, without making a Python string of each word."""
+    ids = np.empty(len(text) // 2 + 1, dtype=np.int32)
+    row_starts = np.zeros(rows + 1, dtype=np.int64)
+    found = 0
+    row = 0
+    start = -1
+    for position in range(len(text) + 1):
+        char = text[position] if position < len(text) else _NEWLINE
+        if char <= _SPACE:  # folded text: a space or a newline, else a letter or a digit
+            if start >= 0:
+                term = _find(text, start, position, hashes, slots, terms, term_starts)
+                if term >= 0:
+                    ids[found] = first_id + term
+                    found += 1
+                start = -1
+            if char == _NEWLINE:
+                row += 1
+                row_starts[row] = found
+        elif start < 0:
+            start = position
+    return row_starts, ids[:found]
+
+
+@njit(cache=True, nogil=True)
+def tfidf_rows(
+    title_starts, title_ids, description_starts, description_ids, idf, block_of
+):  # pragma: no cover
+    """Term ids of each row's title and description (repeats allowed) -> CSR arrays (indptr, indices, data) of
+    sublinear TF-IDF weights, normalised block by block: each block to norm 1, the two title blocks to
+    1/sqrt(number of title blocks present) so they share the title's half, then the row to 1."""
+    rows = len(title_starts) - 1
     indptr = np.zeros(rows + 1, dtype=np.int64)
-    indices = np.empty(len(term_ids), dtype=np.int32)
-    data = np.empty(len(term_ids), dtype=np.float32)
-    squares = np.zeros(n_blocks, dtype=np.float64)
-    scale = np.zeros(n_blocks, dtype=np.float64)
+    indices = np.empty(len(title_ids) + len(description_ids), dtype=np.int32)
+    data = np.empty(len(indices), dtype=np.float32)
+    squares = np.zeros(3, dtype=np.float64)
+    scale = np.zeros(3, dtype=np.float64)
     out = 0
     for row in range(rows):
-        terms = np.sort(term_ids[row_starts[row] : row_starts[row + 1]])
+        terms = np.sort(
+            np.concatenate(
+                (
+                    title_ids[title_starts[row] : title_starts[row + 1]],
+                    description_ids[description_starts[row] : description_starts[row + 1]],
+                )
+            )
+        )
         first = out
         squares[:] = 0.0
         position = 0
@@ -49,7 +133,7 @@ def tfidf_rows(row_starts, term_ids, idf, block_of, n_blocks):  # pragma: no cov
             position += count
         title_blocks = (squares[TITLE_WORDS] > 0) + (squares[TITLE_CHARS] > 0)
         row_norm = np.sqrt((title_blocks > 0) + (squares[DESCRIPTION] > 0))
-        for block in range(n_blocks):
+        for block in range(3):
             scale[block] = 0.0
             if squares[block] > 0:
                 scale[block] = 1.0 / np.sqrt(squares[block]) / row_norm

@@ -127,7 +127,7 @@ class SparseRows:
     """A CSR matrix as the three arrays the compiled kernels read, with fixed types (one compilation)."""
 
     indptr: np.ndarray  # int64
-    indices: np.ndarray  # int32
+    indices: np.ndarray  # int16 when the columns allow it (less memory to stream), else int32
     data: np.ndarray  # float32
     columns: int
 
@@ -137,7 +137,7 @@ class SparseRows:
         matrix.sum_duplicates()
         return cls(
             matrix.indptr.astype(np.int64),
-            matrix.indices.astype(np.int32),
+            matrix.indices.astype(np.int16 if matrix.shape[1] <= np.iinfo(np.int16).max else np.int32),
             matrix.data.astype(np.float32),
             matrix.shape[1],
         )
@@ -145,6 +145,35 @@ class SparseRows:
     def to_csr(self) -> sp.csr_matrix:
         return sp.csr_matrix(
             (self.data, self.indices, self.indptr), shape=(len(self.indptr) - 1, self.columns)
+        )
+
+
+@dataclass(slots=True, frozen=True)
+class WordTable:
+    """Words -> feature ids, as the arrays of the compiled tokenizer (kernels.word_ids): a hash table that
+    checks the word's bytes, so the ids are exactly a dictionary's."""
+
+    hashes: np.ndarray  # uint64 per slot
+    slots: np.ndarray  # int32 per slot: term number, -1 when free
+    terms: np.ndarray  # uint8: the terms end to end
+    term_starts: np.ndarray  # int64
+    first_id: int  # feature id of term number 0
+
+    @classmethod
+    def build(cls, words: Sequence[str], first_id: int) -> WordTable:
+        encoded = [word.encode("ascii") for word in words]
+        terms = np.frombuffer(b"".join(encoded), dtype=np.uint8).copy()
+        term_starts = np.zeros(len(encoded) + 1, dtype=np.int64)
+        term_starts[1:] = np.cumsum([len(word) for word in encoded])
+        size = 1 << max(4, (2 * len(encoded)).bit_length())  # at most half full
+        hashes, slots = kernels.word_table(terms, term_starts, size)
+        return cls(hashes, slots, terms, term_starts, first_id)
+
+    def lookup(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Folded texts -> (row starts, feature ids of their known words, in order)."""
+        text = np.frombuffer("\n".join(texts).encode("ascii"), dtype=np.uint8)
+        return kernels.word_ids(
+            text, len(texts), self.hashes, self.slots, self.terms, self.term_starts, self.first_id
         )
 
 
@@ -157,7 +186,7 @@ class RomeCoder:
     # Feature ids of the three blocks, one id space: title words, then title characters, then description words.
     word_ids: dict[str, int]
     char_ids: dict[str, int]
-    description_ids: dict[str, int]
+    description_words: WordTable
     idf: np.ndarray  # per feature
     block_of: np.ndarray  # per feature: 0 title words, 1 title characters, 2 description words
     # Features x (fiche centroids, then coded examples): one pass scores both (kernels.family_scores).
@@ -195,25 +224,30 @@ class RomeCoder:
         return ids
 
     def features(self, titles: Sequence[str], descriptions: Sequence[str]) -> SparseRows:
-        """Folded texts -> one L2-normalised TF-IDF row per text (kernels.tfidf_rows gives the weighting)."""
-        word_get, description_get, char_ids = self.word_ids.get, self.description_ids.get, self._char_ids
+        """Folded texts (fast_fold) -> one L2-normalised TF-IDF row per text (kernels.tfidf_rows weighs them)."""
+        if not len(titles):
+            empty = np.zeros(0, dtype=np.int32)
+            return SparseRows(np.zeros(1, dtype=np.int64), empty, empty.astype(np.float32), len(self.idf))
+        word_get, char_ids = self.word_ids.get, self._char_ids
         ids: list[int] = []
         lengths = []
-        for title, description in zip(titles, descriptions, strict=True):
+        for title in titles:
             before = len(ids)
             words = _title_word_list(title)
             ids += map(word_get, words, repeat(-1))
             ids += map(word_get, map(" ".join, zip(words, words[1:], strict=False)), repeat(-1))
             for word in words:
                 ids += char_ids(word)
-            ids += map(description_get, description.split(), repeat(-1))
             lengths.append(len(ids) - before)
-        term_ids = np.array(ids, dtype=np.int32)
-        known = term_ids >= 0
+        title_ids = np.array(ids, dtype=np.int32)
+        known = title_ids >= 0
         row_of = np.repeat(np.arange(len(lengths)), lengths)
-        row_starts = np.zeros(len(lengths) + 1, dtype=np.int64)
-        row_starts[1:] = np.cumsum(np.bincount(row_of[known], minlength=len(lengths)))
-        indptr, indices, data = kernels.tfidf_rows(row_starts, term_ids[known], self.idf, self.block_of, 3)
+        title_starts = np.zeros(len(lengths) + 1, dtype=np.int64)
+        title_starts[1:] = np.cumsum(np.bincount(row_of[known], minlength=len(lengths)))
+        description_starts, description_ids = self.description_words.lookup(descriptions)
+        indptr, indices, data = kernels.tfidf_rows(
+            title_starts, title_ids[known], description_starts, description_ids, self.idf, self.block_of
+        )
         return SparseRows(indptr, indices, data, len(self.idf))
 
     def vectorize(self, titles: Sequence[str], descriptions: Sequence[str]) -> sp.csr_matrix:
@@ -266,26 +300,27 @@ class RomeCoder:
     ) -> list[list[tuple[str, float]]]:
         if not len(family_scores):
             return []
-        logits = (family_scores - family_scores.max(axis=1, keepdims=True)) / np.float32(self.temperature)
-        probabilities = np.exp(logits)
-        probabilities /= probabilities.sum(axis=1, keepdims=True)
-        top_k = min(top_k, probabilities.shape[1])
-        rows = np.arange(len(probabilities))[:, None]
-        families = np.argpartition(-probabilities, top_k - 1, axis=1)[:, :top_k]
-        families = families[rows, np.argsort(-probabilities[rows, families], axis=1, kind="stable")]
-        ranked = probabilities[rows, families].astype(np.float64)
+        # Softmax over the families; only the top_k probabilities are ever needed.
+        shifted = (family_scores - family_scores.max(axis=1, keepdims=True)) / np.float32(self.temperature)
+        totals = np.exp(shifted).sum(axis=1, dtype=np.float64)
+        top_k = min(top_k, family_scores.shape[1])
+        rows = np.arange(len(family_scores))[:, None]
+        families = np.argpartition(shifted, -top_k, axis=1)[:, -top_k:]
+        families = families[rows, np.argsort(-shifted[rows, families], axis=1, kind="stable")]
+        ranked = np.exp(shifted[rows, families].astype(np.float64)) / totals[:, None]
         # The best family's probability becomes its calibrated accuracy; the others share the rest in proportion.
         best = np.interp(ranked[:, 0], self.calibration_x, self.calibration_y)
         rest = (1 - best) / np.maximum(1 - ranked[:, 0], 1e-9)
         confidences = np.minimum.accumulate(np.column_stack([best, ranked[:, 1:] * rest[:, None]]), axis=1)
         codes = self.codes
-        fiches = best_fiches[rows, families].tolist()
         return [
             [
-                (codes[fiche], round(confidence, 4))
+                (codes[fiche], confidence)
                 for fiche, confidence in zip(row_fiches, row_confidences, strict=True)
             ]
-            for row_fiches, row_confidences in zip(fiches, confidences.tolist(), strict=True)
+            for row_fiches, row_confidences in zip(
+                best_fiches[rows, families].tolist(), confidences.round(4).tolist(), strict=True
+            )
         ]
 
     def family(self, code: str) -> str:
@@ -383,7 +418,9 @@ def _fit(
         family_starts=family_starts,
         word_ids={term: int(i) for term, i in words.vocabulary_.items()},
         char_ids={term: int(offsets[1] + i) for term, i in chars.vocabulary_.items()},
-        description_ids={term: int(offsets[2] + i) for term, i in description.vocabulary_.items()},
+        description_words=WordTable.build(
+            sorted(description.vocabulary_, key=description.vocabulary_.get), int(offsets[2])
+        ),
         idf=np.concatenate([words.idf_, chars.idf_, description.idf_]).astype(np.float32),
         block_of=np.repeat(
             np.arange(3, dtype=np.int8),

@@ -329,3 +329,23 @@ def test_classify_parallel_gives_the_single_process_results(small_coder, monkeyp
     records = [{"id": str(i), **item} for i, item in enumerate(items)]
     results = coding.classify_records(records, coder=small_coder, workers=2)
     assert [r["rome_code"] for r in results] == [candidates[0][0] for candidates in expected]
+
+
+def test_the_compiled_tokenizer_finds_the_words_a_dictionary_finds(small_coder):
+    table = small_coder.description_words
+    vocabulary = {
+        bytes(table.terms[start:end]).decode("ascii"): table.first_id + number
+        for number, (start, end) in enumerate(zip(table.term_starts[:-1], table.term_starts[1:], strict=True))
+    }
+    texts = [
+        fast_fold("Pétrir la pâte, cuire les pains ; façonner les viennoiseries."),
+        "",
+        fast_fold("  servir   les plats  en salle  "),
+        fast_fold("mot inconnu xyz petrirx petri"),
+    ]
+    row_starts, ids = table.lookup(texts)
+    assert len(row_starts) == len(texts) + 1
+    for row, text in enumerate(texts):
+        expected = [vocabulary[word] for word in text.split() if word in vocabulary]
+        assert ids[row_starts[row] : row_starts[row + 1]].tolist() == expected
+    assert vocabulary  # the small referential gives the table some words
