@@ -64,7 +64,7 @@ def catalogue(request):
 def detail(request, aid_id):
     aid = Aid.objects.filter(pk=aid_id).first() or _packaged(aid_id)
     if not aid.is_published and not can_edit_catalogue(request.user):
-        raise PermissionDenied
+        raise Http404("Aide introuvable.")  # an aid in preparation does not exist for the public
     can_edit = can_edit_catalogue(request.user)
     history = []
     if can_edit:

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse, HttpResponseForbidden
@@ -183,6 +184,8 @@ def operation_create(request):
 @login_not_required
 def operation_detail(request, pk: int):
     operation = get_object_or_404(Operation.objects.select_related("commune", "organiser"), pk=pk)
+    if not operation.is_public and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())  # outside the public agenda: network agents only
     organisation = current_organisation(request)
     outcome_form = OutcomeForm(instance=operation)
     if request.method == "POST" and organisation is not None:

@@ -320,7 +320,8 @@ def document_add(request, pk):
 
 def document_download(request, pk):
     document = get_object_or_404(MeetingDocument.objects.select_related("meeting__committee"), pk=pk)
-    _require(can_read_documents(request.user, document.meeting.committee))
+    if not can_read_documents(request.user, document.meeting.committee):
+        raise Http404("Document introuvable.")  # private to the committee: its id does not exist for others
     return FileResponse(
         document.file.open("rb"), as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1]
     )

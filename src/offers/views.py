@@ -274,7 +274,8 @@ def source_detail(request, name: str):
             "title": f"Source « {source.display_name} »",
             "breadcrumb_links": [_home_link(), {"url": reverse("offers:sources"), "title": "Sources"}],
             "source": source,
-            "runs": source.runs.select_related("user")[:50],
+            # Import reports (files, who ran them, rejected lines) belong to the source's owner organisation.
+            "runs": source.runs.select_related("user")[:50] if _can_import(request.user, source) else [],
             "open_count": source.publications.filter(closed_at__isnull=True).count(),
             "closed_count": source.publications.filter(closed_at__isnull=False).count(),
         },
@@ -284,6 +285,8 @@ def source_detail(request, name: str):
 def run_detail(request, pk: int):
     _require_staff(request)
     run = get_object_or_404(ImportRun.objects.select_related("source", "user"), pk=pk)
+    if not _can_import(request.user, run.source):
+        raise Http404("Import introuvable.")
     return render(
         request,
         "offers/run.html",

@@ -297,7 +297,8 @@ def test_agenda_document_upload_and_cancellation(client, settings, tmp_path):
     assert b"".join(response.streaming_content) == b"%PDF-1.4 bilan"
     outsider = advisor_of(OrganisationFactory())
     client.force_login(outsider)
-    assert client.get(reverse("governance:document", args=[document.pk])).status_code == 403
+    # private to the committee: its id does not exist for others
+    assert client.get(reverse("governance:document", args=[document.pk])).status_code == 404
     MemberFactory(committee=committee, full_name="Membre avec compte", user=outsider)
     assert client.get(reverse("governance:document", args=[document.pk])).status_code == 200
     client.force_login(User.objects.get(email="root@example.org"))
