@@ -10,7 +10,6 @@ commune point to the stop, waiting, riding with transfers, walking from the stop
 from __future__ import annotations
 
 import csv
-import io
 import zipfile
 import zlib
 from bisect import bisect_left
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.csvfiles import LimitedLines, apply_field_size_limit
 from core.sync import SourceError
 from reach.travel import WALK_KMH, crow_distances_km
 
@@ -69,19 +69,27 @@ class _Archive:
         if not self.has(name):
             raise SourceError("file missing from the GTFS feed", path=label)
         try:
-            raw = self.zip.read(name) if self.zip is not None else (self.source / name).read_bytes()
+            stream = self.zip.open(name) if self.zip is not None else open(self.source / name, "rb")  # noqa: SIM115
         except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise SourceError(f"damaged archive member ({exc})", path=label) from exc
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise SourceError("not UTF-8 text", path=label) from exc
-        reader = csv.DictReader(io.StringIO(text))
+        # Line by line (stop_times.txt of a regional feed is hundreds of MB), each line bounded (core.csvfiles).
+        apply_field_size_limit()
+        with stream:
+            lines = LimitedLines(stream, path=label, encodings=("utf-8",))
+            try:
+                yield from self._checked_rows(csv.DictReader(lines), lines, label, required)
+            except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+                raise SourceError(f"damaged archive member ({exc})", path=label) from exc
+
+    def _checked_rows(self, reader, lines: LimitedLines, label: str, required: tuple[str, ...]):
         missing = [column for column in required if column not in (reader.fieldnames or [])]
+        if lines.take_too_long():
+            raise SourceError("the header line is too long to be a header", path=label, line=1)
         if missing:
             raise SourceError(f"missing column(s) {', '.join(missing)}", path=label, line=1)
         columns = len(reader.fieldnames or [])
         for row in reader:
+            self.rejected += [str(lines.too_long_error(line)) for line in lines.take_too_long()]
             values = (
                 len(row) - 1 + len(row[None]) if None in row else sum(v is not None for v in row.values())
             )
@@ -89,6 +97,7 @@ class _Archive:
                 self.rejected.append(f"{label}:{reader.line_num}: {values} values for {columns} columns")
                 continue
             yield reader.line_num, row
+        self.rejected += [str(lines.too_long_error(line)) for line in lines.take_too_long()]
 
 
 def _active_services(archive: _Archive, service_date: date) -> set[str]:

@@ -122,3 +122,21 @@ def test_every_line_within_the_limit_is_kept_and_every_longer_one_named(tmp_path
         for number, row in results
     ]
     assert got == expected
+
+
+def test_a_gtfs_member_is_read_line_by_line_and_a_long_line_rejected(tmp_path, small_limit):
+    import zipfile
+
+    from reach import gtfs
+
+    feed = tmp_path / "feed.zip"
+    with zipfile.ZipFile(feed, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "stops.txt", "stop_id,stop_lat,stop_lon\nS1,49.9,2.3\nS2," + "9" * 100 + ",2.3\nS3,50.1,1.8\n"
+        )
+    archive = gtfs._Archive(feed)
+    rows = list(archive.rows("stops.txt", ("stop_id", "stop_lat", "stop_lon")))
+    assert [(line, row["stop_id"]) for line, row in rows] == [(2, "S1"), (4, "S3")]
+    assert archive.rejected == [
+        "feed.zip/stops.txt:3: line longer than 64 bytes (CSV_MAX_LINE_BYTES): skipped"
+    ]
