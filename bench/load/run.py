@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import resource
 import signal
@@ -39,8 +40,9 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def postgres_ticks() -> dict[int, int]:
-    """CPU clock ticks of each running PostgreSQL process (server and backends) on this machine."""
+def process_ticks(*, name_prefix: str = "", parent: int | None = None) -> dict[int, int]:
+    """CPU clock ticks of the running processes whose name starts with `name_prefix`, or which are `parent` and
+    its children."""
     ticks = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -48,14 +50,26 @@ def postgres_ticks() -> dict[int, int]:
         except OSError:
             continue
         name, fields = text[text.index("(") + 1 : text.rindex(")")], text[text.rindex(")") + 2 :].split()
-        if name.startswith("postgres"):
-            ticks[int(stat.parent.name)] = int(fields[11]) + int(fields[12])
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if (parent is not None and parent in (pid, ppid)) or (name_prefix and name.startswith(name_prefix)):
+            ticks[pid] = int(fields[11]) + int(fields[12])
     return ticks
 
 
-def postgres_cpu_since(before: dict[int, int]) -> float:
-    """CPU seconds PostgreSQL processes used since `before` (backends that ended meanwhile are not counted)."""
-    after = postgres_ticks()
+def memory_mb(pids) -> float:
+    """Proportional set size (shared pages split between the processes sharing them) of these processes, in MB."""
+    total_kb = 0
+    for pid in pids:
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        total_kb += next(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Pss:"))
+    return total_kb / 1024
+
+
+def cpu_seconds_since(before: dict[int, int], after: dict[int, int]) -> float:
+    """CPU seconds used between two readings (processes that ended meanwhile are not counted)."""
     return sum(ticks - before.get(pid, 0) for pid, ticks in after.items()) / os.sysconf("SC_CLK_TCK")
 
 
@@ -73,19 +87,43 @@ def wait_until_up(url: str, server: subprocess.Popen, seconds: int = 180) -> Non
     raise SystemExit(f"{url} did not answer within {seconds} s")
 
 
-def report(stats_csv: Path) -> int:
-    failures = 0
+def warm_up(base: str, *, rounds: int) -> None:
+    """A few requests of each kind before measuring, so every worker has its caches and connections."""
+    for index in range(rounds):
+        commune = ("59350", "80021", "62041", "02691")[index % 4]
+        for path in (
+            f"/offres/?q=vendeur&commune={commune}&radius_km=30",
+            f"/api/v1/offers?commune={commune}",
+        ):
+            with urllib.request.urlopen(base + path, timeout=60) as response:
+                response.read()
+        with urllib.request.urlopen(base + "/aides/simulateur/", timeout=60) as response:
+            response.read()
+        situation = {"person": {"age": 30, "status": "job_seeker", "residence_commune": commune}}
+        request = urllib.request.Request(
+            base + "/api/v1/aids/evaluate",
+            data=json.dumps(situation).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            response.read()
+
+
+def report(stats_csv: Path) -> tuple[int, int]:
+    """Print the per-endpoint table; (failed requests, requests)."""
+    failures = requests = 0
     with stats_csv.open(newline="") as handle:
         rows = list(csv.DictReader(handle))
     print(f"{'endpoint':42} {'requests':>8} {'errors':>6} {'req/s':>7} {'p50':>6} {'p95':>6} {'p99':>6} ms")
     for row in rows:
         name = row["Name"] if row["Name"] != "Aggregated" else "all"
-        failures += int(row["Failure Count"]) if name == "all" else 0
+        if name == "all":
+            failures, requests = int(row["Failure Count"]), int(row["Request Count"])
         print(
             f"{(row['Type'] + ' ' + name).strip():42} {row['Request Count']:>8} {row['Failure Count']:>6} "
             f"{float(row['Requests/s']):7.1f} {row['50%']:>6} {row['95%']:>6} {row['99%']:>6}"
         )
-    return failures
+    return failures, requests
 
 
 def main(argv=None) -> None:
@@ -139,8 +177,10 @@ def main(argv=None) -> None:
     )
     try:
         wait_until_up(f"{base}/offres/", server)
-        print("server up", flush=True)
-        cpu_before, pg_before = children_cpu(), postgres_ticks()
+        warm_up(base, rounds=8 * int(env.get("GUNICORN_WORKERS", "4")))
+        print("server up and warm", flush=True)
+        cpu_before = children_cpu()
+        pg_before, server_before = process_ticks(name_prefix="postgres"), process_ticks(parent=server.pid)
         started = time.monotonic()
         subprocess.run(
             [str(BIN / "locust"), "-f", str(Path(__file__).with_name("locustfile.py"))]
@@ -152,15 +192,18 @@ def main(argv=None) -> None:
         )
         wall = time.monotonic() - started
         locust_cpu = children_cpu() - cpu_before
-        pg_cpu = postgres_cpu_since(pg_before)
+        pg_cpu = cpu_seconds_since(pg_before, process_ticks(name_prefix="postgres"))
+        server_after = process_ticks(parent=server.pid)
+        server_cpu = cpu_seconds_since(server_before, server_after)
+        server_memory = memory_mb(server_after)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
         server_log.close()
-    gunicorn_cpu = children_cpu() - cpu_before - locust_cpu
-    failures = report(args.out / "load_stats.csv")
+    failures, requests = report(args.out / "load_stats.csv")
     print(
-        f"CPU over {wall:.0f} s: gunicorn {gunicorn_cpu:.0f} s (start-up and shutdown included), PostgreSQL "
+        f"CPU during the {wall:.0f} s run: gunicorn {server_cpu:.0f} s ({1000 * server_cpu / max(1, requests):.0f} ms "
+        f"per request; {len(server_after)} processes, {server_memory:.0f} MB PSS), PostgreSQL "
         f"cluster {pg_cpu:.0f} s, locust {locust_cpu:.0f} s; load average after {os.getloadavg()[0]:.2f}",
         flush=True,
     )
