@@ -39,12 +39,13 @@ def classify_parallel(
     coder: RomeCoder, items: Iterable[dict], top_k: int = 5, workers: int | None = None
 ) -> list[list[tuple[str, float]]]:
     """`coder.classify(items, top_k)`, spread over `workers` processes (default: the usable CPUs)."""
+    items = list(items)
+    workers = min(workers or available_cpus(), len(items) // MIN_ITEMS_PER_WORKER)
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return coder.classify(items, top_k=top_k)
     texts = [item_texts(item) for item in items]
     titles = [title for title, _ in texts]
     descriptions = [description for _, description in texts]
-    workers = min(workers or available_cpus(), len(texts) // MIN_ITEMS_PER_WORKER)
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return coder.classify_texts(titles, descriptions, top_k)
     size = -(-len(texts) // (workers * SLICES_PER_WORKER))
     jobs = [
         (titles[start : start + size], descriptions[start : start + size], top_k)
