@@ -15,7 +15,7 @@ GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
 PRINT_DATABASE = (
     "import json, django; from django.conf import settings; django.setup(); "
     "db = settings.DATABASES['default']; "
-    "print(json.dumps({'options': db.get('OPTIONS', {}), 'conn_max_age': db['CONN_MAX_AGE']}))"
+    "print(json.dumps({'options': db.get('OPTIONS', {}), 'conn_max_age': db['CONN_MAX_AGE']}, default=repr))"
 )
 
 
@@ -39,7 +39,9 @@ def test_pool_from_environment_replaces_persistent_connections():
         DATABASE_POOL_TIMEOUT="5",
     )
     assert code == 0, db
+    check = db["options"]["pool"].pop("check")
     assert db["options"]["pool"] == {"min_size": 1, "max_size": 4, "timeout": 5.0}
+    assert "ConnectionPool.check_connection" in check  # a dead pooled connection is replaced, not handed out
     assert db["conn_max_age"] == 0  # Django refuses persistent connections together with a pool
 
 
