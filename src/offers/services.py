@@ -247,8 +247,7 @@ def _prepared_batches(records: Iterable, normaliser: Normaliser, batch_size: int
         return
     second = next(batches, None)
     if second is None or not parallel or "fork" not in multiprocessing.get_all_start_methods():
-        yield prepare_batch(first, normaliser)
-        for batch in filter(None, (second, *batches)) if second else ():
+        for batch in chain([first], [second] if second else [], batches):
             yield prepare_batch(batch, normaliser)
         return
     rome_coding.load()  # loaded once here, shared with the forked process
