@@ -4,7 +4,7 @@ Text: the title (word 1-2-grams + character 2-4-grams, "H/F" noise removed) and 
 first 2,000 characters) are TF-IDF vectors normalised separately, then side by side, so title and description
 weigh the same whatever their length. Three similarity signals are added for each of the 1,584 ROME 4.0 fiches:
 - the cosine to the fiche's centroid, built from its appellations, its label, its definition and skills, and the
-  coded offers of that fiche;
+  coded offers of that fiche (pruned to the heaviest weights holding CENTROID_MASS of its squared norm);
 - the cosine of the title's words to the fiche's closest appellation (weight APPELLATION_WEIGHT);
 - the votes of the 10 most similar coded offers (similarity squared), which carries the way real offers are
   written and coded.
@@ -12,7 +12,8 @@ Scores are rolled up to the ROME family (the ROME v3 parent code, 532 families):
 fiche's score plus its prior among the coded offers (FAMILY_PRIOR_WEIGHT); a softmax with a temperature fitted
 on out-of-fold predictions gives probabilities, and an isotonic map fitted on the same predictions turns the best
 one into a calibrated confidence. Candidates are the best fiche of each of the most probable families
-(docs/offers-coding.md).
+(docs/offers-coding.md). scikit-learn learns the vocabularies and idf at training; tokenizing descriptions,
+weighting and scoring run in the compiled loops of `kernels`.
 """
 
 from __future__ import annotations
