@@ -331,3 +331,22 @@ def test_a_sirene_import_killed_mid_transaction_writes_nothing_and_a_rerun_compl
     database.sync_back()
     assert sorted(Establishment.objects.values_list("siret", flat=True)) == sorted(sirets)
     assert Company.objects.count() == SIRENE_ROWS
+
+
+@pytest.mark.django_db
+def test_the_report_of_an_interrupted_import_says_so(client):
+    from tests.factories import OrganisationFactory, advisor_of
+
+    source = Source.objects.create(name="operateur", kind="csv", label="Opérateur")
+    run = ImportRun.objects.create(source=source, worker=f"{HOST}:1", read_count=200, created_count=200)
+    ImportRun.objects.filter(pk=run.pk).update(
+        status=ImportRun.Status.INTERRUPTED,
+        heartbeat_at=timezone.make_aware(timezone.datetime(2026, 11, 25, 3, 30, 12)),
+        message="Import interrompu (processus arrêté).",
+    )
+    client.force_login(advisor_of(OrganisationFactory()))
+    html = client.get(run.get_absolute_url()).content.decode()
+    assert '<h2 class="fr-alert__title">Interrompu</h2>' in html and "fr-alert--warning" in html
+    assert "interrompu après le dernier lot enregistré le 25/11/2026 03:30:12" in html
+    assert "en cours" not in html
+    assert "Interrompu" in client.get(source.get_absolute_url()).content.decode()
