@@ -695,6 +695,116 @@ ENDPOINTS: list[Endpoint] = [
 ]
 
 
+def _empty_form(name: str, obj: str, allowed: tuple[str, ...], kwargs=lambda w: {}) -> Endpoint:
+    """A form sent empty: refused before reading it (403) to those who may not, its errors shown (200) to those
+    who may. Either way nothing is created."""
+    return Endpoint(
+        name, obj + ": send an empty form", only(allowed, refused=DENIED), kwargs=kwargs, method="POST"
+    )
+
+
+# Forms of every create and edit page, sent empty: the permission gate comes before the form.
+ENDPOINTS += [
+    _empty_form("jobseekers:create", "new record", ("advisor", "manager", "other_advisor", "other_manager")),
+    _empty_form("aids:create", "new aid", CATALOGUE_EDITORS),
+    _empty_form("training:session_create", "new session", ("manager", "other_manager", "admin")),
+    _empty_form("diagnosis:action_create", "new action line", DRAFTERS),
+    _empty_form(
+        "diagnosis:action_edit",
+        "the own organisation's action line",
+        OWN_DRAFTERS,
+        _pk(lambda w: w.own.action_line),
+    ),
+    _empty_form("governance:committee_create", "new committee", PROTOCOL_EDITORS),
+    _empty_form("governance:committee_edit", "a committee", COMMITTEE_STEERING, _pk(lambda w: w.committee)),
+    _empty_form(
+        "governance:member_create",
+        "a new member",
+        COMMITTEE_STEERING,
+        lambda w: {"committee_pk": w.committee.pk},
+    ),
+    _empty_form(
+        "governance:meeting_create",
+        "a new meeting",
+        COMMITTEE_STEERING,
+        lambda w: {"committee_pk": w.committee.pk},
+    ),
+    _empty_form("governance:meeting_edit", "a meeting", COMMITTEE_STEERING, _pk(lambda w: w.meeting)),
+    _empty_form("governance:vote", "a motion", COMMITTEE_STEERING, _pk(lambda w: w.motion)),
+    _empty_form("governance:action_add", "a motion", COMMITTEE_STEERING, _pk(lambda w: w.motion)),
+    _empty_form(
+        "governance:commitment_create",
+        "a new commitment",
+        PROTOCOL_EDITORS,
+        lambda w: {"slug": w.protocol.slug},
+    ),
+    _empty_form(
+        "governance:commitment_edit", "a commitment", PROTOCOL_EDITORS, _pk(lambda w: w.own.sheet.commitment)
+    ),
+    _empty_form(
+        "governance:sheet_create",
+        "a new action sheet",
+        PROTOCOL_EDITORS,
+        lambda w: {"commitment_pk": w.own.sheet.commitment_id},
+    ),
+    _empty_form(
+        "governance:sheet_edit",
+        "the own organisation's action sheet",
+        OWN_MEMBERS,
+        _pk(lambda w: w.own.sheet),
+    ),
+    _empty_form(
+        "governance:indicator_create",
+        "a new indicator",
+        PROTOCOL_EDITORS,
+        lambda w: {"commitment_pk": w.indicator.commitment_id},
+    ),
+    _empty_form(
+        "governance:indicator", "an indicator (new measurement)", PROTOCOL_EDITORS, _pk(lambda w: w.indicator)
+    ),
+    _empty_form("governance:indicator_edit", "an indicator", PROTOCOL_EDITORS, _pk(lambda w: w.indicator)),
+    Endpoint(
+        "governance:sheet",
+        "the own organisation's action sheet: add a milestone",
+        only(OWN_MEMBERS, DONE, refused=DENIED),
+        kwargs=_pk(lambda w: w.own.sheet),
+        method="POST",
+        data=lambda w: {"m-kind": "milestone", "m-title": "Jalon matrice", "m-due_on": "2026-12-31"},
+        effect=lambda w: w.own.sheet.milestones.count(),
+    ),
+    Endpoint(
+        "companies:establishment",
+        "an establishment: record a contact",
+        outcomes(DONE),
+        kwargs=lambda w: {"siret": w.establishment.siret},
+        method="POST",
+        data=lambda w: {
+            "kind": "call",
+            "date": "2026-11-20",
+            "purpose": "Besoins",
+            "consent_to_contact": "on",
+        },
+        effect=lambda w: w.establishment.contacts.count(),
+    ),
+    Endpoint(
+        "training:session_create",
+        "new session",
+        only(("manager", "other_manager", "admin"), DONE, refused=DENIED),
+        method="POST",
+        data=lambda w: {
+            "title": "DEAS",
+            "commune_code": w.commune.code,
+            "rome_codes": "j1501",
+            "certifying": "1",
+            "places": "24",
+            "start_date": "2026-09-01",
+            "end_date": "2027-06-30",
+        },
+        effect=lambda w: type(w.training_session).objects.count(),
+    ),
+]
+
+
 # --- Lists: what each actor sees of the private objects of both organisations --------------------------------
 
 
