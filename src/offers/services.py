@@ -592,6 +592,9 @@ def _as_canonical_input(row: dict, source: Source) -> dict:
     }
 
 
+_REVIEW_DEFAULTS = {f.attname: f.get_default() for f in RomeReview._meta.concrete_fields if not f.primary_key}
+
+
 def _save_reviews(rows: list[dict], decisions: list, *, updated: set[int]) -> None:
     """Pending reviews: created for the publications that need one (unless they have one), deleted for the
     updated ones that no longer do."""
@@ -608,19 +611,22 @@ def _save_reviews(rows: list[dict], decisions: list, *, updated: set[int]) -> No
         pending.update(
             RomeReview.objects.filter(publication_id__in=chunk).values_list("publication_id", flat=True)
         )
-    RomeReview.objects.bulk_create(
+    now = timezone.now()
+    fast_insert(
+        RomeReview,
         [
-            RomeReview(
-                publication_id=pk,
-                suggested_code=d.rome_code,
-                confidence=d.confidence,
-                candidates=d.candidates,
-                reason=d.reason,
-            )
+            {
+                **_REVIEW_DEFAULTS,
+                "publication_id": pk,
+                "suggested_code": d.rome_code,
+                "confidence": d.confidence,
+                "candidates": d.candidates,
+                "reason": d.reason,
+                "created_at": now,
+            }
             for pk, d in to_review
             if pk not in pending
         ],
-        batch_size=1000,
     )
 
 
