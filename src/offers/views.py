@@ -198,6 +198,8 @@ def sources(request):
             "title": "Sources d'offres et imports",
             "breadcrumb_links": [_home_link()],
             "sources": selectors.sources_with_runs(),
+            # The sources whose import reports the user may open (the ones they may import into).
+            "readable_reports": set(importable.values_list("pk", flat=True)),
             "form": form,
             "pending_reviews": RomeReview.objects.filter(status=RomeReview.Status.PENDING).count(),
         },

@@ -815,7 +815,7 @@ class Listing:
 
     name: str
     obj: str
-    marker: str
+    marker: str | Callable[[World], str]
     seen_by: tuple[str, ...]
     kwargs: Callable[[World], dict] = lambda w: {}
     query: dict = field(default_factory=dict)
@@ -890,6 +890,12 @@ LISTINGS: list[Listing] = [
         "offres-quibble.json",
         ("other_advisor", "other_manager", "admin"),
         kwargs=lambda w: {"name": w.other.source.name},
+    ),
+    Listing(
+        "offers:sources",
+        "link to another organisation's import report",
+        lambda w: f'href="{w.other.run.get_absolute_url()}"',
+        ("other_advisor", "other_manager", "admin"),
     ),
     Listing(
         "governance:meeting",
