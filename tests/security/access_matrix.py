@@ -92,6 +92,17 @@ def _followers(side_name: str, ok: str = OK):
     return only(OWN_FOLLOWERS if side_name == "own" else OTHER_FOLLOWERS, ok)
 
 
+# The record's pages with a form, and what its followers get when they send it empty.
+FORM_PAGES = {
+    "jobseekers:edit": OK,
+    "jobseekers:need_create": OK,
+    "jobseekers:aid_request_create": OK,
+    "jobseekers:followup_end": OK,
+    "jobseekers:consent_withdraw": OK,
+    "matching:profile": OK,
+}
+
+
 def _jobseeker_endpoints() -> list[Endpoint]:
     """Each page and change of a person's record, for the own organisation's person and the other's."""
     endpoints = []
@@ -113,6 +124,16 @@ def _jobseeker_endpoints() -> list[Endpoint]:
         }
         for name, extra in pages.items():
             endpoints.append(Endpoint(name, person, _followers(side), kwargs=_record_kwargs(side, extra)))
+        for name in FORM_PAGES:  # their forms sent empty: 404 before reading them for non-followers
+            endpoints.append(
+                Endpoint(
+                    name,
+                    person + ": send an empty form",
+                    _followers(side, FORM_PAGES[name]),
+                    kwargs=_record_kwargs(side, pages[name]),
+                    method="POST",
+                )
+            )
         posts = [
             Endpoint(
                 "jobseekers:followup_add",
