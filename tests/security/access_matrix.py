@@ -192,6 +192,24 @@ def _jobseeker_endpoints() -> list[Endpoint]:
             effect=lambda w: type(w.referral).objects.get(pk=w.referral.pk).status,
         )
     )
+    mixed = "another organisation's person's aid request under the URL of a person one follows"
+    endpoints += [
+        Endpoint(
+            "jobseekers:aid_request",
+            mixed,
+            only(()),
+            kwargs=lambda w: {"pk": w.own.record.pk, "request_pk": w.other.aid_request.pk},
+        ),
+        Endpoint(
+            "jobseekers:aid_request_status",
+            mixed,
+            only(()),
+            kwargs=lambda w: {"pk": w.own.record.pk, "request_pk": w.other.aid_request.pk},
+            method="POST",
+            data=lambda w: {"status": "sent", "on": "2026-01-05"},
+            effect=lambda w: type(w.other.aid_request).objects.get(pk=w.other.aid_request.pk).status,
+        ),
+    ]
     endpoints.append(
         Endpoint(
             "jobseekers:detail", "an id that does not exist", only(()), kwargs=lambda w: {"pk": MISSING_ID}
