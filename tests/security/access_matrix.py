@@ -931,6 +931,13 @@ LISTINGS: list[Listing] = [
         kwargs=lambda w: {"name": w.other.source.name},
     ),
     Listing(
+        "companies:establishment",
+        "people placed through referrals (a count only)",
+        OWN_PERSON,
+        (),
+        kwargs=lambda w: {"siret": w.establishment.siret},
+    ),
+    Listing(
         "offers:sources",
         "link to another organisation's import report",
         lambda w: f'href="{w.other.run.get_absolute_url()}"',
