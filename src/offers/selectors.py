@@ -79,7 +79,7 @@ class SearchResult:
 # come from index-friendly queries. docs/offers.md "Search" explains the contract.
 MATCHES_READ = 2000
 # Beyond MATCHES_READ matches, relevance ranks the most recent this many (each costs a full-text test).
-RELEVANCE_CANDIDATES = 200
+RELEVANCE_CANDIDATES = 100
 # Beyond MATCHES_READ matches, the nearest offers are first looked for in these shares of the radius.
 INNER_RADII = (1 / 32, 1 / 8, 1 / 2)
 _SCAN_FIELDS = (
