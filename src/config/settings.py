@@ -129,11 +129,8 @@ elif os.environ.get("DATABASE_POOL_MAX_SIZE"):
             f"DATABASE_POOL_MAX_SIZE ({pool_sizes['max_size']}) must be at least 1 and at least "
             f"DATABASE_POOL_MIN_SIZE ({pool_sizes['min_size']})."
         )
-    from psycopg_pool import ConnectionPool
-
-    # Each connection is checked (one round trip) as it leaves the pool: after a database restart the pooled
-    # connections are dead, and without the check each would fail one request before being replaced.
-    pool_sizes["check"] = ConnectionPool.check_connection
+    # With CONN_HEALTH_CHECKS (on above) Django has the pool check each connection as it leaves the pool: after a
+    # database restart the pooled connections are dead, and would otherwise each fail one request.
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = pool_sizes
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
