@@ -245,11 +245,13 @@ class Publication(OfferFields):
 class DedupBlock(models.Model):
     """A blocking key of a publication (place × main title word, the deduplication's blocks): an import finds
     the publications a batch could duplicate through this index, whatever the size of the pool. `title` (the
-    folded title's words, sorted) lets it keep only the block members whose title is close enough before
-    reading any publication."""
+    folded title's words, sorted), `employer` and `siret` let it keep only the block members whose title is close
+    enough and whose employer does not rule them out before reading any publication."""
 
     key = models.CharField(max_length=150)
     title = models.CharField(max_length=300, blank=True)
+    employer = models.CharField(max_length=300, blank=True)  # folded, without legal forms (dedup.keys)
+    siret = models.CharField(max_length=14, blank=True)  # a valid SIRET only
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="dedup_blocks")
 
     class Meta:
