@@ -22,7 +22,7 @@ from offers.dedup.keys import (
     Fingerprint,
     fingerprint,
 )
-from offers.dedup.matching import close_titles
+from offers.dedup.matching import close_titles, employers_compatible
 from offers.models import DedupBlock, Publication
 
 KEY_LENGTH = DedupBlock._meta.get_field("key").max_length
@@ -80,7 +80,8 @@ class PoolIndex:
     def __init__(self):
         # A first load into an empty pool has nothing to read: every block it needs is the run's own.
         self.pool_was_empty = not DedupBlock.objects.exists()
-        self.blocks: dict[str, tuple[list[int], list[str]]] = {}  # key -> (publication ids, sorted titles)
+        # key -> (publication ids, sorted titles, employer keys, valid SIRETs), one entry per member
+        self.blocks: dict[str, tuple[list[int], list[str], list[str], list[str]]] = {}
         self.records: dict[int, object] = {}  # publication id -> dedup.PoolRecord
         self.offer_of: dict[int, int] = {}  # publication id -> offer id
         # offer id -> its open publications, for the offers read once or created by the run (entries may
@@ -97,10 +98,14 @@ class PoolIndex:
         close: set[int] = set()
         for print_ in prints:
             for key in block_keys(print_):
-                ids, titles = self.blocks[key]
+                ids, titles, employers, sirets = self.blocks[key]
                 if not ids:
                     continue
-                close.update(ids[i] for i in close_titles(print_.sorted_title, titles))
+                close.update(
+                    ids[i]
+                    for i in close_titles(print_.sorted_title, titles)
+                    if employers_compatible(print_.employer, print_.siret, employers[i], sirets[i])
+                )
         self._load_records([pk for pk in close if pk not in self.records])
         offers = {self.offer_of[pk] for pk in close if pk in self.offer_of}
         unread = sorted(offer for offer in offers if offer not in self.members_of)
@@ -129,27 +134,32 @@ class PoolIndex:
             self.members_of.setdefault(offer_id, [])
         if offer_id in self.members_of and pk not in self.members_of[offer_id]:
             self.members_of[offer_id].append(pk)
-        for key in block_keys(record.fingerprint):
+        print_ = record.fingerprint
+        for key in block_keys(print_):
             if key in self.blocks:
-                ids, titles = self.blocks[key]
+                ids, titles, employers, sirets = self.blocks[key]
                 ids.append(pk)
-                titles.append(record.fingerprint.sorted_title)
+                titles.append(print_.sorted_title)
+                employers.append(print_.employer)
+                sirets.append(print_.siret)
 
     def _load_blocks(self, keys: list[str]) -> None:
         for key in keys:
-            self.blocks[key] = ([], [])
+            self.blocks[key] = ([], [], [], [])
         if self.pool_was_empty:
             return
         for chunk in _chunks(sorted(keys)):
             rows = (
                 DedupBlock.objects.filter(key__in=chunk)
                 .order_by("pk")
-                .values_list("key", "publication_id", "title")
+                .values_list("key", "publication_id", "title", "employer", "siret")
             )
-            for key, pk, title in rows:
-                ids, titles = self.blocks[key]
+            for key, pk, title, employer, siret in rows:
+                ids, titles, employers, sirets = self.blocks[key]
                 ids.append(pk)
                 titles.append(title)
+                employers.append(employer)
+                sirets.append(siret)
 
     def _load_records(self, pks: list[int]) -> None:
         for chunk in _chunks(sorted(pks)):
@@ -174,7 +184,13 @@ def index_blocks(publications: list[tuple[int, Fingerprint]], *, replace: list[i
     fast_insert(
         DedupBlock,
         [
-            {"key": key, "publication_id": pk, "title": print_.sorted_title[:300]}
+            {
+                "key": key,
+                "publication_id": pk,
+                "title": print_.sorted_title[:300],
+                "employer": print_.employer[:300],
+                "siret": print_.siret,
+            }
             for pk, print_ in publications
             for key in block_keys(print_)
         ],

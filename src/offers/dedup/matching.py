@@ -50,6 +50,17 @@ def close_titles(sorted_title: str, sorted_titles: list[str]) -> list[int]:
     return np.flatnonzero(scores[0]).tolist()
 
 
+def employers_compatible(employer_a: str, siret_a: str, employer_b: str, siret_b: str) -> bool:
+    """False only when `compare` would refuse the pair on its employers alone (two valid SIRETs that differ, or
+    two employer names below EMPLOYER_MIN — half a point of margin — without the same SIRET): the second cheap cut,
+    from the employer keys and valid SIRETs the pool index keeps for each block member."""
+    if siret_a and siret_b:
+        return siret_a == siret_b
+    if not employer_a or not employer_b:
+        return True
+    return fuzz.token_set_ratio(employer_a, employer_b, score_cutoff=EMPLOYER_MIN - 0.5) > 0
+
+
 def same_place(a: Fingerprint, b: Fingerprint) -> str | None:
     if a.commune_code and b.commune_code:
         return "commune" if a.commune_code == b.commune_code else None

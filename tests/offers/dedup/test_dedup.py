@@ -352,3 +352,32 @@ def test_title_prefilter_never_drops_a_pair_the_comparison_would_accept(block_si
         assert accepted <= kept
         accepted_pairs += len(accepted)
     assert accepted_pairs >= 50  # not vacuous
+
+
+def test_employer_prefilter_never_drops_a_pair_the_comparison_would_accept():
+    from itertools import product
+
+    from offers.dedup.keys import fingerprint
+    from offers.dedup.matching import compare, employers_compatible
+
+    employers = [
+        "Entrepôts du Nord",
+        "ENTREPOTS DU NORD SAS",
+        "Entrepôts du Nord Amiens",
+        "Transports Picards",
+        "",
+    ]
+    sirets = [("", None), ("73282932000074", True), ("35600000000048", True), ("73282932000075", False)]
+    accepted = 0
+    for (employer_a, (siret_a, valid_a)), (employer_b, (siret_b, valid_b)) in product(
+        product(employers, sirets), repeat=2
+    ):
+        a = fingerprint(offer(employer_name=employer_a, siret=siret_a, siret_valid=valid_a))
+        b = fingerprint(offer(source_id="2", employer_name=employer_b, siret=siret_b, siret_valid=valid_b))
+        if compare(a, b) is not None:
+            accepted += 1
+            assert employers_compatible(a.employer, a.siret, b.employer, b.siret), (employer_a, employer_b)
+    assert accepted > 50  # not vacuous
+    # and it does cut: two valid SIRETs that differ, two employers far apart
+    assert not employers_compatible("entrepots nord", "73282932000074", "entrepots nord", "35600000000048")
+    assert not employers_compatible("entrepots nord", "", "transports picards", "")
