@@ -51,10 +51,11 @@ def setup(database_url: str) -> None:
 def empty_pool() -> None:
     from django.db import connection
 
-    from offers.models import ImportRun, Offer, Publication, RomeReview, Source
+    from offers.models import DedupBlock, ImportRun, Offer, Publication, RomeReview, Source
 
-    for model in (RomeReview, Publication, Offer, ImportRun, Source):
-        model.objects.all().delete()
+    # Raw deletes, children first: the ORM's cascade collects every id (too many SQL variables at 300,000).
+    for model in (RomeReview, DedupBlock, Publication, Offer, ImportRun, Source):
+        model.objects.all()._raw_delete(model.objects.db)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("INSERT INTO offers_offer_fts(offers_offer_fts) VALUES ('rebuild')")
