@@ -80,15 +80,20 @@ def test_gunicorn_defaults_fit_two_cores_and_size_the_pool(monkeypatch):
     conf = gunicorn_settings(monkeypatch)
     assert conf["bind"] == "127.0.0.1:8000" and conf["worker_class"] == "gthread"
     assert conf["workers"] >= 2 and conf["threads"] >= 1
-    assert conf["preload_app"] is True and conf["max_requests"] > 0 and conf["max_requests_jitter"] > 0
+    assert conf["preload_app"] is True and conf["max_requests"] == 0  # recycling drops queued requests
     assert os.environ["DATABASE_POOL_MAX_SIZE"] == str(conf["threads"])  # one connection per thread
 
 
 def test_gunicorn_settings_from_environment(monkeypatch):
     conf = gunicorn_settings(
-        monkeypatch, GUNICORN_WORKERS="3", GUNICORN_THREADS="4", GUNICORN_BIND="127.0.0.1:9000"
+        monkeypatch,
+        GUNICORN_WORKERS="3",
+        GUNICORN_THREADS="4",
+        GUNICORN_BIND="127.0.0.1:9000",
+        GUNICORN_MAX_REQUESTS="1000",
     )
     assert (conf["workers"], conf["threads"], conf["bind"]) == (3, 4, "127.0.0.1:9000")
+    assert (conf["max_requests"], conf["max_requests_jitter"]) == (1000, 100)
     assert os.environ["DATABASE_POOL_MAX_SIZE"] == "4"
     with pytest.raises(SystemExit, match="GUNICORN_WORKERS='many'"):
         gunicorn_settings(monkeypatch, GUNICORN_WORKERS="many")
