@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from offers import clustering, rome_coding
 from offers.canonical import CanonicalOffer, RejectedRecord
-from offers.dedup import PoolRecord
+from offers.dedup import PoolRecord, fingerprint
 from offers.models import ImportRun, Offer, OfferFields, Publication, RomeOrigin, RomeReview, Source
 from offers.normalise import JsonText, Normaliser, raw_payload
 from offers.runs import mark_interrupted_runs, record_progress, this_worker
@@ -201,27 +201,25 @@ class PreparedBatch:
 def prepare_batch(records: list, normaliser: Normaliser) -> PreparedBatch:
     """The pure stage for one batch: everything that needs no database, so it can run in another process
     while the main one writes the previous batch."""
-    from offers.dedup import fingerprint
-
     batch = PreparedBatch(items=[])
     offers = [record for record in records if not isinstance(record, RejectedRecord)]
-    prints = {}
+    normalised = {}  # id(offer) -> (column values, payload hash)
     for offer in offers:
         values = normaliser.publication_values(offer)
         values["raw"], digest = raw_payload(offer)
-        prints[id(offer)] = (values, digest)
+        normalised[id(offer)] = (values, digest)
     try:
         predictions = rome_coding.predict(offers)
     except Exception as exc:
         batch.notes.append(f"Modèle de codage ROME indisponible ({type(exc).__name__}: {exc}).")
         predictions = [None] * len(offers)
-    decisions = {}
+    prepared = {}
     for offer, prediction in zip(offers, predictions, strict=True):
-        values, digest = prints[id(offer)]
+        values, digest = normalised[id(offer)]
         decision = rome_coding.decide(
             source_code=values["source_rome_code"], prediction=prediction, fiches=normaliser.fiches
         )
-        decisions[id(offer)] = Prepared(
+        prepared[id(offer)] = Prepared(
             offer.line,
             offer.expires_at,
             PoolRecord(offer.source, offer.source_id, offer.published_at, fingerprint(offer)),
@@ -232,7 +230,7 @@ def prepare_batch(records: list, normaliser: Normaliser) -> PreparedBatch:
             _search_text({**values, "rome_code": decision.rome_code}, normaliser),
         )
     batch.items = [
-        record if isinstance(record, RejectedRecord) else decisions[id(record)] for record in records
+        record if isinstance(record, RejectedRecord) else prepared[id(record)] for record in records
     ]
     return batch
 
