@@ -5,8 +5,8 @@ CPU second on these machines: a million offers take hours).
     .venv/bin/python bench/offers_pool_to_postgres.py var/bench/offers_100k.sqlite3 \
         postgres://postgres@127.0.0.1:54329/search_lab --copies 10
 
-The target is migrated and loaded with the reference data (`load-reference`) when empty, then its offers are
-replaced by those of the SQLite pool (COPY), and by `--copies - 1` replicas of them: new ids, positions moved by
+The target database is created when missing, migrated, and loaded with the reference data (`load-reference`)
+when empty; then its offers are replaced by those of the SQLite pool (COPY), and by `--copies - 1` replicas of them: new ids, positions moved by
 up to ±0.01° (about 1 km), publication dates moved back by the replica's number of hours. The replicas keep the
 real distribution of the pool (communes, ROME codes, contracts, words), which is what search speed depends on;
 they are benchmark data, never to be presented as real offers. Publications are not copied (offer pages show
@@ -88,7 +88,22 @@ TEXT_COLUMNS = [
 ]
 
 
+def create_database_if_missing(database_url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    target = psycopg.conninfo.conninfo_to_dict(database_url)
+    name = target["dbname"]
+    with psycopg.connect(
+        psycopg.conninfo.make_conninfo(database_url, dbname="postgres"), autocommit=True
+    ) as admin:
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            print(f"created database {name}", flush=True)
+
+
 def prepare(database_url: str) -> None:
+    create_database_if_missing(database_url)
     env = dict(os.environ, DATABASE_URL=database_url, ALLOW_GENERATED_SECRET_KEY="1")
     env.setdefault("VAR_DIR", str(ROOT / "var" / "bench"))
     cli = str(Path(sys.executable).parent / "reseau-emploi")
