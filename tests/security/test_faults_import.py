@@ -201,7 +201,7 @@ def test_an_import_killed_mid_run_is_consistent_and_a_rerun_completes_it(tmp_pat
     assert 2 * BATCH <= stored < total, "the kill did not land in the middle of the import"
     assert stored % BATCH == 0, "a batch was half written"
     assert killed.status == ImportRun.Status.RUNNING and killed.finished_at is None
-    assert killed.read_count in (stored, stored + BATCH)  # its counts may lag one batch behind the commit
+    assert killed.read_count in (stored - BATCH, stored)  # its counts may lag one batch behind the commit
     _assert_consistent()
 
     rerun = database.run(*command, str(offers_file), timeout=300)
