@@ -106,24 +106,53 @@ def _row_values(objects: list, fields: list) -> list[list]:
     return rows
 
 
-def _rows_per_statement(columns: int) -> int:
-    params = 30000 if connection.vendor == "sqlite" else 60000
-    return max(1, params // max(columns, 1))
+SQLITE_PARAMETERS_PER_STATEMENT = 30000  # under SQLite's limit of 32,766 bound parameters
 
 
 def fast_insert(model, objects: list) -> None:
-    """INSERT … VALUES (…), (…) RETURNING id for many objects (model instances, or dicts with every column by
-    attribute name), setting their pk (`id` of a dict): Django's bulk_create spends most of its time compiling
-    each value; here values are adapted once and sent as is."""
+    """Insert many objects (model instances, or dicts with every column by attribute name), setting their pk
+    (`id` of a dict): Django's bulk_create spends most of its time compiling each value; here values are adapted
+    once and sent as is — through COPY on PostgreSQL, as INSERT … VALUES (…), (…) RETURNING id on SQLite."""
     if not objects:
         return
     meta = model._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
+    rows = _row_values(objects, fields)
+    if connection.vendor == "postgresql":
+        pks = _copy_rows(meta, fields, rows)
+    else:
+        pks = _insert_rows(meta, fields, rows)
+    for obj, pk in zip(objects, pks, strict=True):
+        if isinstance(obj, dict):
+            obj["id"] = pk
+        else:
+            obj.pk = pk
+
+
+def _copy_rows(meta, fields: list, rows: list[list]) -> list[int]:
+    """PostgreSQL: ids drawn from the table's sequence, then one COPY. A multi-row INSERT would cost more on
+    the client than on the server: psycopg parses the statement's placeholders in Python (19 s of a 55 s import
+    of 20,000 offers went there)."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in [meta.pk, *fields])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(rows)],
+        )
+        pks = [pk for (pk,) in cursor.fetchall()]
+        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for pk, row in zip(pks, rows, strict=True):
+                copy.write_row([pk, *row])
+    return pks
+
+
+def _insert_rows(meta, fields: list, rows: list[list]) -> list[int]:
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    rows = _row_values(objects, fields)
-    step = _rows_per_statement(len(fields))
+    step = max(1, SQLITE_PARAMETERS_PER_STATEMENT // len(fields))
+    pks = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), step):
             chunk = rows[start : start + step]
@@ -132,11 +161,8 @@ def fast_insert(model, objects: list) -> None:
                 f"RETURNING {quote(meta.pk.column)}"
             )
             cursor.execute(sql, [value for row in chunk for value in row])
-            for obj, (pk,) in zip(objects[start : start + step], cursor.fetchall(), strict=True):
-                if isinstance(obj, dict):
-                    obj["id"] = pk
-                else:
-                    obj.pk = pk
+            pks.extend(pk for (pk,) in cursor.fetchall())
+    return pks
 
 
 def fast_bulk_update(model, objects: list, fields: list[str]) -> None:
