@@ -210,7 +210,7 @@ def test_quality_floor_on_real_offers_held_out_by_title_and_employer(settings):
     from sklearn.model_selection import GroupKFold
 
     from offers.coding.examples import OFFERS_FILE
-    from offers.coding.model import _fit
+    from offers.coding.model import DEFAULT_TEMPERATURE, _fit
 
     data_dir = Path(settings.DATA_DIR)
     if not (data_dir / OFFERS_FILE).exists():
@@ -218,7 +218,13 @@ def test_quality_floor_on_real_offers_held_out_by_title_and_employer(settings):
     referential = load_referential(data_dir)
     examples = read_francetravail_examples(data_dir / OFFERS_FILE, referential)
     train_index, test_index = next(GroupKFold(5).split(examples, groups=[e["group"] for e in examples]))
-    coder = _fit(referential, [examples[i] for i in train_index], temperature=0.05, threshold=1.0, info={})
+    coder = _fit(
+        referential,
+        [examples[i] for i in train_index],
+        temperature=DEFAULT_TEMPERATURE,
+        threshold=1.0,
+        info={},
+    )
     test = [examples[i] for i in test_index]
     top1 = top3 = 0
     for example, candidates in zip(test, coder.classify(test, top_k=3), strict=True):
@@ -279,7 +285,9 @@ def _reference_family_scores(coder, titles, descriptions):
                 model.NEIGHBOUR_WEIGHT * neighbours[row, example] ** model.NEIGHBOUR_POWER
             )
     family_scores = np.maximum.reduceat(scores, coder.family_starts, axis=1)
-    return family_scores + model.FAMILY_PRIOR_WEIGHT * coder.family_prior, scores
+    return (family_scores + model.EVIDENCE_FLOOR) * (
+        1 + model.FAMILY_PRIOR_WEIGHT * coder.family_prior
+    ), scores
 
 
 def test_compiled_scores_match_the_plain_formula(small_coder):
@@ -296,6 +304,12 @@ def test_compiled_scores_match_the_plain_formula(small_coder):
         np.maximum.reduceat(fiche_scores, small_coder.family_starts, axis=1),
         atol=1e-5,
     )
+
+
+def test_without_any_evidence_the_family_prior_orders_the_candidates(small_coder):
+    # The prior multiplies the evidence; the evidence floor lets it decide when nothing in the text is known.
+    [candidates] = small_coder.classify([{"title": "", "description": ""}], top_k=3)
+    assert small_coder.family(candidates[0][0]) == "M1805"  # 4 coded offers, every other family 2
 
 
 def test_one_offer_and_a_batch_get_the_same_candidates(small_coder):
