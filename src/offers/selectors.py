@@ -242,8 +242,28 @@ def search_offers(params: SearchParams) -> SearchResult:
     return SearchResult(items, len(rows), page, per_page, facets, commune, sort, total_is_exact=exact)
 
 
+# What a page of results shows (the search page and the API's OfferItem): descriptions and search texts, a few
+# kilobytes an offer, stay in the database.
+_LISTED_FIELDS = (
+    "title",
+    "employer_name",
+    "commune__name",
+    "departement_code",
+    "latitude",
+    "longitude",
+    "contract_type",
+    "working_time",
+    "salary_text",
+    "rome_code",
+    "fiche__label",
+    "published_at",
+    "operators",
+    "publication_count",
+)
+
+
 def _with_offers(ids: list[int]) -> list[Offer]:
-    offers = Offer.objects.select_related("commune", "fiche").in_bulk(ids)
+    offers = Offer.objects.select_related("commune", "fiche").only(*_LISTED_FIELDS).in_bulk(ids)
     return [offers[pk] for pk in ids]
 
 

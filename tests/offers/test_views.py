@@ -170,3 +170,27 @@ def test_rome_review_list_and_choice(client, pool):
     review.refresh_from_db()
     assert (review.status, review.chosen_code) == ("done", "K1802")
     assert Publication.objects.get(external_id="F2").offer.fiche == fiche
+
+
+def test_search_page_and_api_queries_do_not_grow_with_the_offers_listed(client, pool):
+    """No query per listed offer (a field the page shows but the search leaves in the database would add one)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    before = [queries_for("/offres/?sort=date"), queries_for("/api/v1/offers?sort=date")]
+    services.import_records(
+        source=Source.objects.get(name="region"),
+        records=[
+            CanonicalOfferFactory(
+                source="region", source_id=f"R{n}", title=f"Vendeur {n}", employer_name=f"Boutique {n}"
+            )
+            for n in range(2, 6)
+        ],
+    )
+    assert Offer.objects.count() == 6
+    assert [queries_for("/offres/?sort=date"), queries_for("/api/v1/offers?sort=date")] == before
