@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -204,12 +204,13 @@ def test_first_matches_by_date_come_from_the_recent_window_or_since_a_date_alrea
     from offers import selectors
 
     queryset = Offer.objects.filter(status=Offer.Status.OPEN)
-    exact = list(selectors._by_date(queryset).values_list("pk", "title", "published_at"))
-    dates = [row[2] for row in exact]
+    exact = list(
+        selectors._with_published(selectors._by_date(queryset)).values_list("pk", "title", "published")
+    )
     for window in (2000, 1, 0):  # the window holds every offer, too few, none
         monkeypatch.setattr(selectors, "RECENT_WINDOW", window)
-        for read in (dates[:2], dates[-2:], dates):  # matches read: the newest, the oldest, all
-            first = selectors._first_by_date(queryset, count=2, read_dates=read, only_open=True)
+        for read in (exact[:2], exact[-2:], exact[::-1]):  # matches read: the newest, the oldest, all
+            first = selectors._first_by_date(queryset, count=2, read=read, only_open=True)
             assert first == exact[:2], (window, read)
 
 
@@ -237,3 +238,13 @@ def test_beyond_the_matches_read_the_count_is_a_lower_bound_and_pages_stay_order
     assert not nearest.total_is_exact
     assert [round(o.distance_km) for o in nearest.items] == [0, 0, 0]
     assert titles(nearest)[0] == "Vendeur en boutique"  # the same distance: the most recent first
+
+
+def test_dates_read_as_seconds_are_exact_to_the_microsecond(pool):
+    from offers import selectors
+
+    offer = Offer.objects.order_by("pk").first()
+    moment = datetime(2025, 3, 9, 15, 29, 0, 123456, tzinfo=UTC)
+    Offer.objects.filter(pk=offer.pk).update(published_at=moment)
+    read = selectors._with_published(Offer.objects.filter(pk=offer.pk)).values_list("published", flat=True)
+    assert read.get() == moment.timestamp()
