@@ -415,12 +415,9 @@ def _facets(rows: list[tuple]) -> dict[str, list[FacetValue]]:
     labels = dict(Source.objects.filter(name__in=list(counts["source"])).values_list("name", "label"))
     facets["source"] = ranked(counts["source"], lambda name: labels.get(name) or name)
     now = timezone.now()
+    since = {days: (now - timedelta(days=days)).timestamp() for days in PUBLISHED_WITHIN}
     facets["published"] = [
-        FacetValue(
-            str(days),
-            label,
-            sum(1 for at in published_dates if at >= (now - timedelta(days=days)).timestamp()),
-        )
+        FacetValue(str(days), label, sum(1 for at in published_dates if at >= since[days]))
         for days, label in PUBLISHED_WITHIN.items()
     ]
     return facets
