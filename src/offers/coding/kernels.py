@@ -165,9 +165,6 @@ def family_scores(  # pragma: no cover - compiled
     appellation_fiches,
     appellation_weight,
     family_starts,
-    family_prior,
-    family_prior_weight,
-    evidence_floor,
 ):
     """Rows of L2-normalised features (CSR) -> (family scores, best fiche of each family), rows x families.
 
@@ -175,7 +172,7 @@ def family_scores(  # pragma: no cover - compiled
     appellation + `neighbour_weight` x the votes of the `neighbours` most similar coded offers (similarity to the
     power `neighbour_power`). `similarity` is features x (fiche centroids, then coded offers); `appellation` is
     title-word features x appellations (unit vectors), `appellation_fiches` gives each one's fiche. A family's
-    score is (its best fiche's + `evidence_floor`) times (1 + `family_prior_weight` x its prior).
+    score is its best fiche's (the caller applies the family prior).
     """
     rows = len(indptr) - 1
     columns = fiche_count + len(neighbour_fiches)
@@ -236,9 +233,7 @@ def family_scores(  # pragma: no cover - compiled
             accumulator[neighbour_fiches[nearest_index[n]]] += neighbour_weight * (
                 nearest_similarity[n] ** neighbour_power
             )
-        # Families: the best fiche's score, scaled up by the family's prior. A factor, not a bonus: a frequent
-        # family gains in proportion to its evidence for this offer, and without evidence it does not crowd the
-        # candidates of rank 2 and 3.
+        # Families: the best fiche's score.
         for family in range(families):
             start = family_starts[family]
             end = family_starts[family + 1] if family + 1 < families else fiche_count
@@ -246,8 +241,6 @@ def family_scores(  # pragma: no cover - compiled
             for fiche in range(start + 1, end):
                 if accumulator[fiche] > accumulator[best]:
                     best = fiche
-            scores_out[row, family] = (accumulator[best] + evidence_floor) * (
-                1.0 + family_prior_weight * family_prior[family]
-            )
+            scores_out[row, family] = accumulator[best]
             best_out[row, family] = best
     return scores_out, best_out

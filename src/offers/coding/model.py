@@ -262,7 +262,7 @@ class RomeCoder:
 
     def scores(self, features: SparseRows) -> tuple[np.ndarray, np.ndarray]:
         """(family scores, best fiche index of each family), rows x families (kernels.family_scores)."""
-        return kernels.family_scores(
+        family_scores, best_fiches = kernels.family_scores(
             features.indptr,
             features.indices,
             features.data,
@@ -281,10 +281,12 @@ class RomeCoder:
             self.appellation_fiches,
             float(APPELLATION_WEIGHT),
             self.family_starts,
-            self.family_prior,
-            float(FAMILY_PRIOR_WEIGHT),
-            float(EVIDENCE_FLOOR),
         )
+        # The prior scales the evidence: a factor, not a bonus, so a frequent family gains in proportion to its
+        # evidence for this offer, and without evidence it does not crowd the candidates of rank 2 and 3.
+        family_scores += np.float32(EVIDENCE_FLOOR)
+        family_scores *= 1 + np.float32(FAMILY_PRIOR_WEIGHT) * self.family_prior
+        return family_scores, best_fiches
 
     # -- inference -------------------------------------------------------------------------------------------
     def classify_texts(self, titles: Sequence[str], descriptions: Sequence[str], top_k: int = 5):
