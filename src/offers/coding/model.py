@@ -349,7 +349,13 @@ class RomeCoder:
 
 def load(path: Path | str) -> RomeCoder:
     with Path(path).open("rb") as handle:
-        payload = pickle.load(handle)
+        try:
+            payload = pickle.load(handle)
+        except Exception as exc:  # a file of an older layout fails inside its classes, whatever the error
+            raise ValueError(
+                f"{path}: not readable as a ROME coder model of version {MODEL_VERSION} "
+                f"({type(exc).__name__}: {exc}); rebuild it (train-model)"
+            ) from exc
     if not isinstance(payload, dict) or payload.get("version") != MODEL_VERSION:
         raise ValueError(
             f"{path}: not a ROME coder model of version {MODEL_VERSION}; rebuild it (train-model)"

@@ -1,4 +1,5 @@
 import json
+import pickle
 
 import numpy as np
 import pytest
@@ -246,12 +247,39 @@ def test_quality_floor_on_real_offers_held_out_by_title_and_employer(settings):
 
 
 def test_load_or_build_rebuilds_a_file_of_another_version(small_data_dir, tmp_path):
-    import pickle
-
     path = tmp_path / "rome.pkl"
     path.write_bytes(pickle.dumps({"version": 0, "model": None}))
     coder = coding.load_or_build(path, small_data_dir)
     assert coder.classify([{"title": "Maçon", "description": ""}])[0][0][0] == "F1703"
+    assert coding.load(path).codes == coder.codes
+
+
+class _OlderLayout:
+    """Stands for a model class whose pickled state this code can no longer restore."""
+
+    def __getstate__(self):
+        return (None, {"codes": []})  # what a slots dataclass pickled before it had its own __getstate__
+
+    def __setstate__(self, state):
+        state.items()  # AttributeError, as the current RomeCoder on such a file
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",  # an empty file (a copy cut short)
+        b"not a pickle",
+        pickle.dumps({"version": 0, "model": None})[:-5],  # truncated
+        pickle.dumps({"version": 5, "model": _OlderLayout()}),  # fails inside the model's own class
+    ],
+    ids=["empty", "garbage", "truncated", "older-layout"],
+)
+def test_load_or_build_rebuilds_a_file_it_cannot_read(small_data_dir, tmp_path, content):
+    path = tmp_path / "rome.pkl"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match="rebuild it"):
+        coding.load(path)
+    coder = coding.load_or_build(path, small_data_dir)
     assert coding.load(path).codes == coder.codes
 
 
