@@ -359,8 +359,9 @@ def _first_by_date(queryset: QuerySet, *, count: int, read: list[tuple], only_op
     million: 300 ms for a word held by 1 % of the offers around a town), so the engine is given a narrower
     part of the pool: first the RECENT_WINDOW most recent open offers — if `count` of them match, the first
     matches are there (enough for a common word); else the offers published since the `count`-th most recent
-    date among the matches already read (`read`: _SCAN_FIELDS): at least `count` matches are that recent, so the first
-    `count` are among them, and that date range is small enough to intersect with the full-text match."""
+    date among the matches already read (`read`: _SCAN_FIELDS rows): at least `count` matches are that
+    recent, so the first `count` are among them, and that date range is small enough to intersect with the
+    full-text match."""
     fields = ("pk", "title", "published")
     if only_open:
         window = _by_date(Offer.objects.filter(status=Offer.Status.OPEN)).values("pk")[:RECENT_WINDOW]
