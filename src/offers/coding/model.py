@@ -10,9 +10,9 @@ weigh the same whatever their length. Three similarity signals are added for eac
   written and coded.
 Scores are rolled up to the ROME family (the ROME v3 parent code, 532 families): a family's score is its best
 fiche's score times (1 + FAMILY_PRIOR_WEIGHT x its prior among the coded offers); a softmax of the scores'
-logarithms with a temperature fitted on out-of-fold predictions gives probabilities, and an isotonic map fitted on the same predictions turns
-the best one into a calibrated confidence. Candidates are the best fiche of each of the most probable families
-(docs/offers-coding.md). scikit-learn learns the vocabularies and idf at training; tokenizing descriptions,
+logarithms with a temperature fitted on out-of-fold predictions gives probabilities, and an isotonic map fitted
+on the same predictions turns the best one into a calibrated confidence. Candidates are the best fiche of each of
+the most probable families (docs/offers-coding.md). scikit-learn learns the vocabularies and idf at training; tokenizing descriptions,
 weighting and scoring run in the compiled loops of `kernels`.
 """
 
