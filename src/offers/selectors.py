@@ -82,8 +82,6 @@ MATCHES_READ = 2000
 RELEVANCE_CANDIDATES = 100
 # Beyond MATCHES_READ matches, the nearest offers are first looked for in these shares of the radius.
 INNER_RADII = (1 / 32, 1 / 8, 1 / 2)
-# Beyond MATCHES_READ matches, the first by date are first looked for among this many most recent open offers.
-RECENT_WINDOW = 2000
 _SCAN_FIELDS = (
     "pk",
     "title",
@@ -256,7 +254,6 @@ def search_offers(params: SearchParams) -> SearchResult:
             start=start,
             stop=stop,
             read=rows,
-            only_open=not params.include_closed,
         )
     for offer in items:
         offer.distance_km = (
@@ -318,21 +315,20 @@ def _page_from_database(
     start: int,
     stop: int,
     read: list[tuple],
-    only_open: bool,
 ) -> list[Offer]:
     """One page among the first MATCHES_READ matches in the chosen order, when more offers match: the engine
     orders them, from an index where it can (date), in a small part of the pool where it cannot."""
     if start >= stop:
         return []
     if sort == "relevance":
-        candidates = _first_by_date(queryset, count=RELEVANCE_CANDIDATES, read=read, only_open=only_open)
+        candidates = _first_by_date(queryset, count=RELEVANCE_CANDIDATES, read=read)
         ranked = [
             row[0]
             for row in sorted(candidates, key=lambda r: (-_title_hits(words, r[1]), *_date_key(r[2], r[0])))
         ]
         ids = ranked[start:stop]
         if stop > len(ranked):
-            by_date = _first_by_date(queryset, count=stop, read=read, only_open=only_open)
+            by_date = _first_by_date(queryset, count=stop, read=read)
             ids += [row[0] for row in by_date[max(start, len(ranked)) : stop]]
         return _with_offers(ids)
     if sort == "distance":
@@ -349,31 +345,23 @@ def _page_from_database(
                 return _with_offers(nearest[start:stop])
         ordered = queryset.annotate(distance_sq=centre.distance_sq_sql()).order_by(*by_distance)
         return _with_offers(list(ordered.values_list("pk", flat=True)[start:stop]))
-    by_date = _first_by_date(queryset, count=stop, read=read, only_open=only_open)
+    by_date = _first_by_date(queryset, count=stop, read=read)
     return _with_offers([row[0] for row in by_date[start:stop]])
 
 
-def _first_by_date(queryset: QuerySet, *, count: int, read: list[tuple], only_open: bool) -> list[tuple]:
+def _first_by_date(queryset: QuerySet, *, count: int, read: list[tuple]) -> list[tuple]:
     """(pk, title, published) of the first `count` matches by date (`_by_date`), when more than MATCHES_READ
-    offers match. Walking the date index and testing each offer reads rows at random (5-16 µs an offer on a
-    million: 300 ms for a word held by 1 % of the offers around a town), so the engine is given a narrower
-    part of the pool: first the RECENT_WINDOW most recent open offers — if `count` of them match, the first
-    matches are there (enough for a common word); else the offers published since the `count`-th most recent
-    date among the matches already read (`read`: _SCAN_FIELDS rows): at least `count` matches are that
-    recent, so the first `count` are among them, and that date range is small enough to intersect with the
-    full-text match."""
-    fields = ("pk", "title", "published")
-    if only_open:
-        window = _by_date(Offer.objects.filter(status=Offer.Status.OPEN)).values("pk")[:RECENT_WINDOW]
-        rows = list(_with_published(_by_date(queryset.filter(pk__in=window))).values_list(*fields)[:count])
-        if len(rows) == count:
-            return rows
+    offers match. Among the matches already read (`read`: _SCAN_FIELDS rows), at least `count` were published
+    on or after the `count`-th most recent of their dates, so the first `count` matches are among the offers
+    published since then: the engine intersects that date range with the other conditions instead of walking
+    the date index and testing each offer, which reads rows at random (5-16 µs an offer on a million: 300 ms
+    for a word held by 1 % of the offers around a town)."""
     dated = sorted((row for row in read if row[2] is not None), key=lambda row: _date_key(row[2], row[0]))
     if len(dated) >= count:
         # The database's own value of that offer's date: the bound is exact.
         since = Offer.objects.filter(pk=dated[count - 1][0]).values("published_at")
         queryset = queryset.filter(published_at__gte=Subquery(since))
-    return list(_with_published(_by_date(queryset)).values_list(*fields)[:count])
+    return list(_with_published(_by_date(queryset)).values_list("pk", "title", "published")[:count])
 
 
 def _facets(rows: list[tuple]) -> dict[str, list[FacetValue]]:

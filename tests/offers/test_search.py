@@ -181,37 +181,28 @@ def test_relevance_puts_title_matches_first_then_the_most_recent(bakery_word_in_
     assert result.total_is_exact
 
 
-@pytest.mark.parametrize("recent_window", [2000, 2, 0])
 @pytest.mark.parametrize("q", ["", "boulanger"])
-def test_beyond_the_matches_read_date_pages_are_the_first_matches_by_date_wherever_they_are_found(
-    bakery_word_in_a_description, monkeypatch, recent_window, q
+def test_beyond_the_matches_read_date_pages_are_those_of_an_exact_sort(
+    bakery_word_in_a_description, monkeypatch, q
 ):
-    """Among the most recent open offers (the window) when enough of them match, else since the oldest date the
-    first matches can have (from the matches read); either way the same pages as an exact sort."""
     from offers import selectors
 
     exact = titles(search_offers(SearchParams(q=q, sort="date", per_page=10)))
     monkeypatch.setattr(selectors, "MATCHES_READ", 2)
-    monkeypatch.setattr(selectors, "RECENT_WINDOW", recent_window)
     pages = [search_offers(SearchParams(q=q, sort="date", per_page=1, page=page)) for page in (1, 2)]
     assert not any(page.total_is_exact for page in pages)
     assert [titles(page) for page in pages] == [exact[:1], exact[1:2]]
 
 
-def test_first_matches_by_date_come_from_the_recent_window_or_since_a_date_already_read(
-    bakery_word_in_a_description, monkeypatch
-):
+def test_first_matches_by_date_are_found_since_a_date_already_read(bakery_word_in_a_description):
     from offers import selectors
 
     queryset = Offer.objects.filter(status=Offer.Status.OPEN)
     exact = list(
         selectors._with_published(selectors._by_date(queryset)).values_list("pk", "title", "published")
     )
-    for window in (2000, 1, 0):  # the window holds every offer, too few, none
-        monkeypatch.setattr(selectors, "RECENT_WINDOW", window)
-        for read in (exact[:2], exact[-2:], exact[::-1]):  # matches read: the newest, the oldest, all
-            first = selectors._first_by_date(queryset, count=2, read=read, only_open=True)
-            assert first == exact[:2], (window, read)
+    for read in (exact[:2], exact[-2:], exact[::-1], exact[:1]):  # the newest, the oldest, all, too few
+        assert selectors._first_by_date(queryset, count=2, read=read) == exact[:2], read
 
 
 def test_beyond_the_matches_read_the_count_is_a_lower_bound_and_pages_stay_ordered(
