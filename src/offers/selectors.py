@@ -321,15 +321,14 @@ def _page_from_database(
     if start >= stop:
         return []
     if sort == "relevance":
-        candidates = _first_by_date(queryset, count=RELEVANCE_CANDIDATES, read=read)
+        # One read covers both the ranked candidates and, for deeper pages, what follows them by date.
+        by_date = _first_by_date(queryset, count=max(RELEVANCE_CANDIDATES, stop), read=read)
+        candidates = by_date[:RELEVANCE_CANDIDATES]
         ranked = [
             row[0]
             for row in sorted(candidates, key=lambda r: (-_title_hits(words, r[1]), *_date_key(r[2], r[0])))
         ]
-        ids = ranked[start:stop]
-        if stop > len(ranked):
-            by_date = _first_by_date(queryset, count=stop, read=read)
-            ids += [row[0] for row in by_date[max(start, len(ranked)) : stop]]
+        ids = ranked[start:stop] + [row[0] for row in by_date[max(start, len(ranked)) : stop]]
         return _with_offers(ids)
     if sort == "distance":
         by_distance = [F("distance_sq").asc(nulls_last=True), F("published_at").desc(nulls_last=True), "-pk"]

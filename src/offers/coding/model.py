@@ -12,8 +12,8 @@ Scores are rolled up to the ROME family (the ROME v3 parent code, 532 families):
 fiche's score times (1 + FAMILY_PRIOR_WEIGHT x its prior among the coded offers); a softmax of the scores'
 logarithms with a temperature fitted on out-of-fold predictions gives probabilities, and an isotonic map fitted
 on the same predictions turns the best one into a calibrated confidence. Candidates are the best fiche of each of
-the most probable families (docs/offers-coding.md). scikit-learn learns the vocabularies and idf at training; tokenizing descriptions,
-weighting and scoring run in the compiled loops of `kernels`.
+the most probable families (docs/offers-coding.md). scikit-learn learns the vocabularies and idf at training;
+tokenizing descriptions, weighting and scoring run in the compiled loops of `kernels`.
 """
 
 from __future__ import annotations
