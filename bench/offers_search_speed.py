@@ -3,7 +3,11 @@
 engine's own query path (count, facets, one page of results), measured in process.
 
     .venv/bin/python bench/offers_search_speed.py --database sqlite:///var/bench/search_10k.sqlite3 \
-        --database postgres://postgres@127.0.0.1:54329/reseau_emploi [--queries 300] [--seed 0]
+        --database postgres://postgres@127.0.0.1:54329/reseau_emploi [--queries 300] [--seed 0] \
+        [--path index|database]
+
+`--path index` (the default) searches the search index (offers.search_index), built first when missing or
+behind (the build time is reported); `--path database` the databases' full-text indexes.
 
 Each database is measured in a child process of its own (fresh caches of Python, same warm-up): wall and CPU
 time (time.process_time of this process; PostgreSQL's server time is in the wall time only) as p50/p95/p99, the
@@ -71,8 +75,9 @@ def queries(count: int, seed: int, centres: list[str]):
         )
 
 
-def measure(database_url: str, count: int, seed: int, warm_up: int) -> dict:
+def measure(database_url: str, count: int, seed: int, warm_up: int, path: str) -> dict:
     os.environ["DATABASE_URL"] = database_url
+    os.environ["OFFERS_SEARCH_INDEX"] = "1" if path == "index" else "0"
     os.environ.setdefault("ALLOW_GENERATED_SECRET_KEY", "1")  # a benchmark database, no real secrets
     os.environ.setdefault("VAR_DIR", str(ROOT / "var" / "bench"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -89,6 +94,14 @@ def measure(database_url: str, count: int, seed: int, warm_up: int) -> dict:
     from territories.models import Commune
 
     call_command("migrate", verbosity=0)
+    index_build_s = None
+    if path == "index":
+        from offers.search_index.store import current_index, refresh_search_index
+
+        report = refresh_search_index()
+        index_build_s = report.seconds if report else None
+        if current_index() is None:
+            raise SystemExit(f"{database_url}: the search index is not usable")
     newest = Offer.objects.aggregate(newest=Max("published_at"))["newest"]
     if newest is None:
         raise SystemExit(f"{database_url}: no offer with a publication date: import a pool first")
@@ -116,6 +129,8 @@ def measure(database_url: str, count: int, seed: int, warm_up: int) -> dict:
     return {
         "database": database_url,
         "vendor": connection.vendor,
+        "path": path,
+        "index_build_s": index_build_s,
         "open_offers": Offer.objects.filter(status=Offer.Status.OPEN).count(),
         "queries": count,
         "p50_ms": statistics.median(times),
@@ -138,17 +153,18 @@ def main(argv=None) -> None:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--warm-up", type=int, default=30, help="queries run first and not measured")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--path", choices=["index", "database"], default="index", help="what searches read")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(measure(args.database[0], args.queries, args.seed, args.warm_up)))
+        print(json.dumps(measure(args.database[0], args.queries, args.seed, args.warm_up, args.path)))
         return
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
     results = []
     for url in args.database:
         child = subprocess.run(
             [sys.executable, __file__, "--child", "--database", url, "--queries", str(args.queries)]
-            + ["--warm-up", str(args.warm_up), "--seed", str(args.seed)],
+            + ["--warm-up", str(args.warm_up), "--seed", str(args.seed), "--path", args.path],
             capture_output=True,
             text=True,
         )
@@ -158,10 +174,13 @@ def main(argv=None) -> None:
         figures = json.loads(child.stdout.strip().splitlines()[-1])
         results.append(figures)
         print(
-            "{vendor} {open_offers} open offers: p50 {p50_ms:.1f} ms, p95 {p95_ms:.1f} ms, p99 {p99_ms:.1f} ms, "
+            "{vendor} {open_offers} open offers, {path}{built}: p50 {p50_ms:.1f} ms, p95 {p95_ms:.1f} ms, p99 {p99_ms:.1f} ms, "
             "max {max_ms:.1f} ms | CPU p50 {cpu_p50_ms:.1f} ms, p95 {cpu_p95_ms:.1f} ms, p99 {cpu_p99_ms:.1f} ms | "
             "{mean_results:.0f} results on average (max {max_results}) | peak RSS {peak_rss_mb:.0f} MB | "
-            "load average {load_average:.1f} after the run ({queries} queries)".format(**figures),
+            "load average {load_average:.1f} after the run ({queries} queries)".format(
+                built=f" (built in {figures['index_build_s']:.1f} s)" if figures["index_build_s"] else "",
+                **figures,
+            ),
             flush=True,
         )
     for figures in results[1:]:

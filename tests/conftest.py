@@ -98,3 +98,15 @@ def pytest_collection_modifyitems(items):
 def _no_api_rate_limit(settings):
     """Test clients all come from one address; the rate limit has its own test (tests/security)."""
     settings.API_ANON_RATE = ""
+
+
+@pytest.fixture(autouse=True)
+def _search_index(settings, tmp_path_factory):
+    """A search index directory of the test's own, and no copy left in the process from another test: test
+    databases are rolled back or emptied under it."""
+    from offers.search_index.store import reset_process_index
+
+    settings.OFFERS_SEARCH_INDEX_DIR = tmp_path_factory.mktemp("search-index")
+    reset_process_index()
+    yield
+    reset_process_index()

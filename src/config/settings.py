@@ -195,6 +195,12 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# Offer search index (offers.search_index, docs/offers.md "Search index"): numpy columns and posting lists built
+# from the database, saved per database under this directory and memory-mapped by every web process; searches
+# go to the database's full-text index when it is off or too far behind.
+OFFERS_SEARCH_INDEX = env_bool("OFFERS_SEARCH_INDEX", True)
+OFFERS_SEARCH_INDEX_DIR = Path(os.environ.get("OFFERS_SEARCH_INDEX_DIR", VAR_DIR / "search-index"))
+
 NINJA_PAGINATION_PER_PAGE = 20
 NINJA_PAGINATION_MAX_LIMIT = 100
 DSFR_MARK_OPTIONAL_FIELDS = True

@@ -93,11 +93,11 @@ class OfferItem(Schema):
 
 
 class SearchOut(Schema):
-    count: int = Field(
-        description=f"Nombre d'offres trouvées, au plus {selectors.MATCHES_READ} (voir count_is_exact)"
-    )
+    count: int = Field(description="Nombre d'offres trouvées (exact sauf quand count_is_exact est faux)")
     count_is_exact: bool = Field(
-        description=f"Faux quand plus de {selectors.MATCHES_READ} offres correspondent : count vaut alors "
+        description="Vrai quand count et les facettes portent sur toutes les offres trouvées (toujours avec "
+        "l'index de recherche). Faux quand la recherche passe par la base de données (index en reconstruction) "
+        f"et que plus de {selectors.MATCHES_READ} offres correspondent : count vaut alors "
         f"{selectors.MATCHES_READ}, seules les {selectors.MATCHES_READ} premières dans l'ordre demandé sont "
         "paginées et les facettes décrivent les offres lues ; précisez la recherche pour tout voir."
     )

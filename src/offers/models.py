@@ -6,6 +6,8 @@ Layers: the raw payload (`Publication.raw`) is the staging layer, the normalised
 normalised layer, `Offer` the deduplicated layer.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -294,3 +296,29 @@ class RomeReview(models.Model):
 
     def __str__(self):
         return f"{self.publication} ({self.get_status_display()})"
+
+
+class SearchChange(models.Model):
+    """An offer inserted, updated or deleted, logged by database triggers (migration 0012) so the search index
+    (offers.search_index) knows which offers changed since it was built, whatever code wrote them."""
+
+    offer_id = models.BigIntegerField()
+    # PostgreSQL: the writing transaction (pg_current_xact_id), to tell which changes a snapshot could not see.
+    # SQLite has one writer at a time, so there the id order is the commit order and this stays empty.
+    txid = models.BigIntegerField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["txid"], name="searchchange_txid")]
+
+    def __str__(self):
+        return f"offer {self.offer_id} changed (log {self.pk})"
+
+
+class SearchDatabase(models.Model):
+    """One row, made by migration 0012: which database a saved search index was built from (a recreated
+    database, such as a test database, starts its change log again from 1)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True)
+
+    def __str__(self):
+        return str(self.uuid)

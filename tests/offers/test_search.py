@@ -13,6 +13,20 @@ from tests.offers.factories import CanonicalOfferFactory, SourceFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(params=["index", "database"])
+def either_path(request, settings):
+    """The same contract from the search index (offers.search_index) and from the databases' full-text
+    indexes."""
+    settings.OFFERS_SEARCH_INDEX = request.param == "index"
+    return request.param
+
+
+@pytest.fixture
+def database_path(settings):
+    """The database search alone: its bounded contract (MATCHES_READ) does not apply to the index."""
+    settings.OFFERS_SEARCH_INDEX = False
+
+
 @pytest.fixture
 def pool(communes, fake_coder):
     FicheFactory(code="D1102", label="Boulangerie - viennoiserie", parent_code="D1102")
@@ -86,7 +100,7 @@ def test_terms_fold_accents_plurals_and_feminine_forms():
     assert terms("Techniciennes de l'hôpital") == ["technicien", "hopital"]
 
 
-def test_full_text_in_french(pool):
+def test_full_text_in_french(pool, either_path):
     assert sorted(titles(search_offers(SearchParams(q="boulangère")))) == [
         "BOULANGERS (H/F)",
         "Boulanger tourier",
@@ -99,7 +113,7 @@ def test_full_text_in_french(pool):
     assert search_offers(SearchParams(q="   ,;")).total == 5  # no usable word: no text filter
 
 
-def test_filters(pool):
+def test_filters(pool, either_path):
     assert search_offers(SearchParams(contract=["CDD"])).total == 2
     assert search_offers(SearchParams(contract=["CDD", "CDI"])).total == 3
     assert titles(search_offers(SearchParams(departement="59"))) == ["Agent d'entretien des espaces verts"]
@@ -110,7 +124,7 @@ def test_filters(pool):
     assert search_offers(SearchParams(commune="80021")).total == 2  # no radius: the commune itself
 
 
-def test_radius_and_distance_sort(pool):
+def test_radius_and_distance_sort(pool, either_path):
     result = search_offers(SearchParams(commune="80021", radius_km=60, sort="distance"))
     assert titles(result)[:2] == ["Boulanger tourier", "BOULANGERS (H/F)"] or titles(result)[:2] == [
         "BOULANGERS (H/F)",
@@ -127,7 +141,7 @@ def test_radius_and_distance_sort(pool):
     )
 
 
-def test_sort_date_relevance_facets_and_pagination(pool):
+def test_sort_date_relevance_facets_and_pagination(pool, either_path):
     by_date = search_offers(SearchParams(sort="date"))
     assert titles(by_date)[0] == "Agent d'entretien des espaces verts"
     result = search_offers(SearchParams(q="boulanger"))
@@ -142,7 +156,7 @@ def test_sort_date_relevance_facets_and_pagination(pool):
     assert titles(page2) == titles(by_date)[2:4]
 
 
-def test_closed_offers_are_not_found(pool):
+def test_closed_offers_are_not_found(pool, either_path):
     from offers.models import Source
 
     services.close_missing(source=Source.objects.get(name="region"), seen_ids=set())
@@ -169,7 +183,7 @@ def bakery_word_in_a_description(pool, fake_coder):
     )
 
 
-def test_relevance_puts_title_matches_first_then_the_most_recent(bakery_word_in_a_description):
+def test_relevance_puts_title_matches_first_then_the_most_recent(bakery_word_in_a_description, either_path):
     result = search_offers(SearchParams(q="boulanger"))
     # Title matches by date (2, 5 and 20 days old), then the newest offer holding the word in its description.
     assert titles(result) == [
@@ -183,7 +197,7 @@ def test_relevance_puts_title_matches_first_then_the_most_recent(bakery_word_in_
 
 @pytest.mark.parametrize("q", ["", "boulanger"])
 def test_beyond_the_matches_read_date_pages_are_those_of_an_exact_sort(
-    bakery_word_in_a_description, monkeypatch, q
+    bakery_word_in_a_description, database_path, monkeypatch, q
 ):
     from offers import selectors
 
@@ -206,7 +220,7 @@ def test_first_matches_by_date_are_found_since_a_date_already_read(bakery_word_i
 
 
 def test_beyond_the_matches_read_the_count_is_a_lower_bound_and_pages_stay_ordered(
-    bakery_word_in_a_description, monkeypatch
+    bakery_word_in_a_description, database_path, monkeypatch
 ):
     from offers import selectors
 

@@ -1,5 +1,5 @@
 """`reseau-emploi offers …`: import a file, export the clusters, classify offers in ROME, rebuild the clusters,
-close the expired offers, train the ROME model. Files may be `-` (stdin / stdout). Exits non-zero only when nothing could be processed."""
+close the expired offers, train the ROME model, build the search index. Files may be `-` (stdin / stdout). Exits non-zero only when nothing could be processed."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from offers.connectors import FORMATS, connector
 
 class Command(BaseCommand):
     help = (
-        "Pool of job offers: import, export-clusters, classify, rebuild-clusters, close-expired, train-model."
+        "Pool of job offers: import, export-clusters, classify, rebuild-clusters, close-expired, train-model, "
+        "build-search-index."
     )
     requires_system_checks = []  # `classify` must run without a database
 
@@ -61,6 +62,9 @@ class Command(BaseCommand):
 
         actions.add_parser("rebuild-clusters", help="full deduplication of the open publications")
         actions.add_parser("close-expired", help="close the publications whose expiry date is past")
+        actions.add_parser(
+            "build-search-index", help="read the open offers into a new search index (offers.search_index)"
+        )
         train = actions.add_parser("train-model", help="train the ROME coding model and write its file")
         train.add_argument("--output", help="model file (default: the one the app loads)")
 
@@ -73,8 +77,30 @@ class Command(BaseCommand):
             "close-expired": self.close_expired,
             "fetch-francetravail": self.fetch_francetravail,
             "train-model": self.train_model,
+            "build-search-index": self.build_search_index,
         }[action]
         handler(**options)
+        if action in {"import", "fetch-francetravail", "rebuild-clusters", "close-expired"}:
+            self.refresh_search_index()
+
+    def build_search_index(self, **_):
+        from offers.search_index.store import build_search_index
+
+        self.report_search_index(build_search_index())
+
+    def refresh_search_index(self):
+        """The web processes catch up with a few changes by themselves; after more, the index is rebuilt."""
+        from offers.search_index.store import refresh_search_index
+
+        report = refresh_search_index()
+        if report is not None:
+            self.report_search_index(report)
+
+    def report_search_index(self, report):
+        self.summary(
+            f"Search index: {report.offers} open offers in {report.seconds:.1f} s ({report.directory}); "
+            f"{report.purged_changes} change log entries purged."
+        )
 
     def summary(self, text: str, *, data_on_stdout: bool = False) -> None:
         (sys.stderr if data_on_stdout else self.stdout).write(text + "\n")
