@@ -5,8 +5,10 @@ incremental deduplication -> canonical offers -> search index) on a database of 
     .venv/bin/python bench/offers_speed.py var/bench/offers_1m.jsonl [--incremental var/bench/offers_new_10k.jsonl]
         [--database sqlite:///var/bench/offers.sqlite3] [--queries 200] [--profile]
 
-Measures: import throughput (offers/s, whole pipeline), an incremental batch into the pool, search latency
-(p50/p95 over keyword + 30 km radius + filters queries) and the peak memory of the process. The database is
+Measures: import throughput (offers/s, whole pipeline), the search index's build, an incremental batch into the
+pool and the first search after it (the index catching up with the changed offers), search latency (p50/p95 over
+keyword + 30 km radius + filters queries) and the peak memory of the process. `--keep --incremental FILE`
+imports only the incremental batch into the pool already loaded. The database is
 created and loaded with the reference data (territories, ROME) on first use, then emptied of offers before
 each run. Run the search on two pools (10,000 and 1,000,000 offers) to compare their p95.
 """
@@ -196,24 +198,40 @@ def main(argv=None) -> None:
             f"deduplication){' — ' + run.message if run.message else ''}",
             flush=True,
         )
-        if args.incremental:
-            run, seconds, cpu = run_import(
-                args.incremental,
-                source_name="bench-incremental",
-                batch_size=args.batch_size,
-                normaliser=normaliser,
-                parallel=not args.serial,
-            )
-            print(
-                f"incremental {run.read_count} offers into the pool in {seconds:.1f} s (CPU {cpu:.1f} s)",
-                flush=True,
-            )
     if (
         args.keep
     ):  # an import refreshes the planner statistics itself; a pool loaded by older code may lack them
         from offers.services import refresh_statistics
 
         refresh_statistics()
+    from offers.search_index.store import build_search_index, current_index, refresh_search_index
+
+    report = build_search_index() if not args.keep else refresh_search_index()
+    if report is not None:
+        print(
+            f"search index: {report.offers} open offers read and saved in {report.seconds:.1f} s", flush=True
+        )
+    if args.incremental:
+        current_index()  # this process's copy, as a web process would hold it before the batch
+        run, seconds, cpu = run_import(
+            args.incremental,
+            source_name="bench-incremental",
+            batch_size=args.batch_size,
+            normaliser=warm_up(),
+            parallel=not args.serial,
+        )
+        print(
+            f"incremental {run.read_count} offers into the pool in {seconds:.1f} s (CPU {cpu:.1f} s)",
+            flush=True,
+        )
+        started = time.perf_counter()
+        index = current_index()
+        changed = len(index.segments[-1][0]) if index is not None else "too many"
+        print(
+            f"first search after it: the index read {changed} changed open offers again in "
+            f"{time.perf_counter() - started:.2f} s",
+            flush=True,
+        )
     print(f"pool: {Publication.objects.count()} publications, {Offer.objects.count()} offers", flush=True)
     figures = search_latencies(args.queries)
     print(

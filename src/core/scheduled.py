@@ -78,6 +78,15 @@ def mark_interrupted_imports(dry_run: bool) -> str:
     return f"{len(mark_interrupted_runs())} import run(s) marked interrupted."
 
 
+def build_offer_search_index(dry_run: bool) -> str:
+    from offers.search_index.store import build_search_index
+
+    if dry_run:
+        return "the offer search index would be built again from the open offers (dry run)."
+    report = build_search_index()
+    return f"offer search index: {report.offers} open offers in {report.seconds:.1f} s."
+
+
 def notify_mandates(dry_run: bool) -> str:
     out = StringIO()
     call_command("notify_mandates", send=not dry_run, stdout=out)
@@ -92,6 +101,11 @@ TASKS = (
     ),
     Task("purge-audit", "delete audit entries past AUDIT_RETENTION_DAYS", purge_audit),
     Task("close-expired-offers", "close the offers past their expiry date", close_expired_offers),
+    Task(
+        "build-offer-search-index",
+        "read the open offers into a new search index (and trim the change log)",
+        build_offer_search_index,
+    ),
     Task(
         "mark-interrupted-imports",
         "mark the imports whose process died as interrupted",

@@ -155,4 +155,5 @@ def test_every_real_task_runs_on_an_empty_platform():
         assert f"{task.name}: succeeded — " in output
     assert "close-expired-offers: succeeded — 0 publications past their expiry date closed." in output
     assert "mark-interrupted-imports: succeeded — 0 import run(s) marked interrupted." in output
+    assert "build-offer-search-index: succeeded — offer search index: 0 open offers in " in output
     assert ScheduledTaskRun.objects.filter(status="succeeded").count() == len(scheduled.TASKS)
