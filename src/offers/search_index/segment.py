@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -120,31 +121,45 @@ class Segment:
         return cls(**arrays, **words, meta=json.loads((directory / "meta.json").read_text()))
 
 
+# Offers whose words are grouped at once: bounds the memory of a build (a million offers' search texts are
+# ~100 million words; grouped in one go they took 7 GB).
+CHUNK_ROWS = 100_000
+
+
 def read_segment(queryset: QuerySet, *, meta: dict | None = None) -> Segment:
     """The offers of `queryset` as a segment (`queryset` already carries the `published` annotation)."""
-    columns: list[list] = [[] for _ in READ_FIELDS]
-    for row in queryset.order_by("pk").values_list(*READ_FIELDS).iterator(chunk_size=5000):
-        for column, value in zip(columns, row, strict=True):
-            column.append(value)
-    (ids, texts, titles, published, latitude, longitude, contract, departement, bassin, rome, rome_parent,
-     appellation, commune, source_names) = columns  # fmt: skip
-    vocabularies, coded = {}, {}
-    for name, values in zip(CODED, (contract, departement, bassin, rome, rome_parent, commune), strict=True):
-        vocabularies[name], coded[name] = _encode(values)
-    source_offsets, source_codes, vocabularies["source"] = _sources(source_names)
-    term_list, term_offsets, term_rows = _postings(texts)
+    rows = queryset.order_by("pk").values_list(*READ_FIELDS).iterator(chunk_size=5000)
+    columns: dict[str, list] = {name: [] for name in READ_FIELDS}
+    text_parts, title_parts = [], []
     title_terms_of: dict[str, str] = {}
-    title_texts = [
-        title_terms_of.get(title) or title_terms_of.setdefault(title, " ".join(terms(title)))
-        for title in titles
-    ]
-    title_list, title_offsets, title_rows = _postings(title_texts)
+    while chunk := list(islice(rows, CHUNK_ROWS)):
+        fields = dict(zip(READ_FIELDS, zip(*chunk, strict=True), strict=True))
+        del chunk
+        first = len(columns["pk"])
+        text_parts.append(_chunk_postings(fields.pop("search_text"), first))
+        title_texts = [
+            title_terms_of.get(title) or title_terms_of.setdefault(title, " ".join(terms(title)))
+            for title in fields.pop("title")
+        ]
+        title_parts.append(_chunk_postings(title_texts, first))
+        for name, values in fields.items():
+            columns[name].extend(values)
+    vocabularies, coded = {}, {}
+    for name, field_name in zip(
+        CODED,
+        ("contract_type", "departement_code", "bassin_code", "rome_code", "fiche__parent_code", "commune_id"),
+        strict=True,
+    ):
+        vocabularies[name], coded[name] = _encode(columns[field_name])
+    source_offsets, source_codes, vocabularies["source"] = _sources(columns["source_names"])
+    term_list, term_offsets, term_rows = _merged_postings(text_parts)
+    title_list, title_offsets, title_rows = _merged_postings(title_parts)
     return Segment(
-        ids=np.array(ids, dtype=np.int64),
-        published=np.array(published, dtype=np.float64),  # None -> NaN
-        latitude=np.array(latitude, dtype=np.float64),
-        longitude=np.array(longitude, dtype=np.float64),
-        appellation=np.array([a or 0 for a in appellation], dtype=np.int64),
+        ids=np.array(columns["pk"], dtype=np.int64),
+        published=np.array(columns["published"], dtype=np.float64),  # None -> NaN
+        latitude=np.array(columns["latitude"], dtype=np.float64),
+        longitude=np.array(columns["longitude"], dtype=np.float64),
+        appellation=np.array([a or 0 for a in columns["appellation_id"]], dtype=np.int64),
         **coded,
         source_offsets=source_offsets,
         source_codes=source_codes,
@@ -178,21 +193,31 @@ def _sources(source_names: list[str]) -> tuple[np.ndarray, np.ndarray, list[str]
     return offsets, codes, vocabulary
 
 
-def _postings(texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Words of space-separated texts with, for each, the sorted rows holding it (in Rust: a million offers'
-    search texts are 100 million words)."""
-    grouped = (
-        pl.DataFrame({"row": np.arange(len(texts), dtype=np.uint32), "term": texts})
+def _chunk_postings(texts: tuple[str, ...] | list[str], first: int) -> pl.DataFrame:
+    """(term, sorted rows) of space-separated texts, the first text being row `first` (grouped in Rust)."""
+    return (
+        pl.DataFrame({"row": np.arange(first, first + len(texts), dtype=np.uint32), "term": list(texts)})
         .lazy()
         .with_columns(pl.col("term").fill_null("").str.split(" ").list.unique())
         .explode("term")
         .filter(pl.col("term") != "")
         .group_by("term")
         .agg(pl.col("row").sort())
-        .sort("term")
         .collect()
     )
-    offsets = np.zeros(len(grouped) + 1, dtype=np.int64)
-    np.cumsum(grouped["row"].list.len().to_numpy(), out=offsets[1:])
-    rows = grouped["row"].explode().to_numpy().astype(np.uint32) if len(grouped) else np.zeros(0, np.uint32)
-    return grouped["term"].to_list(), offsets, rows
+
+
+def _merged_postings(parts: list[pl.DataFrame]) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The words of every chunk in order, with the offsets of their rows in one array: a word's rows are its
+    rows in each chunk, chunk after chunk, so they stay sorted."""
+    if not parts:
+        return [], np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint32)
+    merged = pl.concat(
+        [part.with_columns(pl.lit(i, dtype=pl.UInt32).alias("chunk")) for i, part in enumerate(parts)]
+    ).sort("term", "chunk")
+    parts.clear()
+    per_term = merged.group_by("term", maintain_order=True).agg(pl.col("row").list.len().sum().alias("count"))
+    offsets = np.zeros(len(per_term) + 1, dtype=np.int64)
+    np.cumsum(per_term["count"].to_numpy(), out=offsets[1:])
+    rows = merged["row"].explode().to_numpy().astype(np.uint32) if len(merged) else np.zeros(0, np.uint32)
+    return per_term["term"].to_list(), offsets, rows
