@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from offers import services
 from offers.models import Offer, SearchChange, SearchDatabase
+from offers.search import terms
 from offers.search_index import store
 from offers.selectors import SearchParams, search_offers
 from tests.factories import FicheFactory
@@ -196,3 +197,49 @@ def test_build_command_reports_the_index(random_pool):
     call_command("offers", "build-search-index", stdout=out)
     count = Offer.objects.filter(status=Offer.Status.OPEN).count()
     assert f"Search index: {count} open offers" in out.getvalue()
+
+
+def retitle(offer_id: int, title: str) -> None:
+    Offer.objects.filter(pk=offer_id).update(title=title, search_text=" ".join(terms(title)))
+
+
+def found(q: str) -> list[int]:
+    return [offer.pk for offer in search_offers(SearchParams(q=q, per_page=100)).items]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_look_reads_only_the_offers_changed_since_the_last(random_pool, monkeypatch):
+    first, second = Offer.objects.filter(status=Offer.Status.OPEN).order_by("pk")[:2]
+    assert found("plombier") == []
+    retitle(first.pk, "Plombier")
+    assert found("plombier") == [first.pk]
+    retitle(second.pk, "Plombier chauffagiste")
+    assert found("plombier") == [second.pk, first.pk] or found("plombier") == [first.pk, second.pk]
+    index = store.current_index()
+    assert [len(segment) for segment, _ in index.segments[1:]] == [1, 1]  # one overlay per look
+    retitle(first.pk, "Électricien")  # changed again: its row in the first overlay is masked out
+    assert found("plombier") == [second.pk] and found("electricien") == [first.pk]
+    monkeypatch.setattr(store, "MAX_SEGMENTS", 4)
+    retitle(second.pk, "Maçon")
+    index = store.current_index()
+    assert len(index.segments) == 2 and len(index.segments[1][0]) == 2  # read again as one overlay
+    assert found("plombier") == [] and found("macon") == [second.pk]
+
+
+def test_a_change_logged_late_under_the_last_id_is_not_missed(random_pool):
+    """On PostgreSQL a transaction can commit after a later one: its log entries then appear under the last id
+    a process saw. The count of entries tells it to read every change again."""
+    first, second, third = Offer.objects.filter(status=Offer.Status.OPEN).order_by("pk")[:3]
+    assert found("plombier") == []
+    retitle(first.pk, "Plombier")
+    late_id = SearchChange.objects.order_by("-pk").values_list("pk", flat=True).first()
+    SearchChange.objects.filter(pk=late_id).delete()  # first's transaction had not committed yet
+    retitle(second.pk, "Charpentier")
+    assert found("charpentier") == [second.pk]
+    retitle(third.pk, "Couvreur")
+    SearchChange.objects.filter(
+        pk=SearchChange.objects.order_by("-pk").values_list("pk", flat=True).first()
+    ).update(
+        id=late_id, offer_id=first.pk
+    )  # now it commits: an entry under the last id, while third's own entry is not there yet
+    assert found("plombier") == [first.pk]

@@ -9,6 +9,7 @@ web processes of a machine share one copy in the page cache.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import islice
@@ -16,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
-from django.db.models import QuerySet
 
 from offers.search import terms
 
@@ -126,9 +126,9 @@ class Segment:
 CHUNK_ROWS = 100_000
 
 
-def read_segment(queryset: QuerySet, *, meta: dict | None = None) -> Segment:
-    """The offers of `queryset` as a segment (`queryset` already carries the `published` annotation)."""
-    rows = queryset.order_by("pk").values_list(*READ_FIELDS).iterator(chunk_size=5000)
+def read_segment(rows: Iterable[tuple], *, meta: dict | None = None) -> Segment:
+    """Offers as a segment, from rows of READ_FIELDS in id order."""
+    rows = iter(rows)
     columns: dict[str, list] = {name: [] for name in READ_FIELDS}
     text_parts, title_parts = [], []
     title_terms_of: dict[str, str] = {}
