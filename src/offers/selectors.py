@@ -208,7 +208,6 @@ def search_offers(params: SearchParams) -> SearchResult:
                 sources=list(params.source),
                 commune=commune.pk if centre is not None and not radius else "",
                 centre=centre,
-                box=bounding_box(centre.latitude, centre.longitude, radius) if radius else None,
                 radius_km=radius,
             ),
             sort=sort,

@@ -132,7 +132,7 @@ def test_a_saved_base_is_loaded_overlaid_and_purges_the_log(random_pool):
     index = store.current_index()
     base, live = index.segments[0]
     assert base.meta["database"] == str(SearchDatabase.objects.get().uuid) and len(base) == open_offers
-    assert len(index.segments) == 2 and len(index.segments[1][0]) == 0 and live.all()
+    assert len(index.segments) == 2 and len(index.segments[1][0]) == 0 and live is None
     first = Offer.objects.filter(status=Offer.Status.OPEN).order_by("pk").first()
     Offer.objects.filter(pk=first.pk).update(
         title="Plombier chauffagiste", search_text="plombier chauffagiste"

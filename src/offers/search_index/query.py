@@ -27,7 +27,6 @@ class IndexQuery:
     sources: list[str] = field(default_factory=list)
     commune: str = ""  # INSEE code, when the search is on one commune
     centre: object | None = None  # offers.selectors._Centre, for a radius or a distance sort
-    box: object | None = None  # territories.geo.BoundingBox of the radius
     radius_km: float = 0.0
 
 
@@ -103,24 +102,14 @@ def _matching_rows(segment: Segment, live: np.ndarray | None, query: IndexQuery)
         if value:
             rows = rows[_equals(segment, name, rows, value)]
     if query.contracts:
-        codes = [segment.codes["contract"][c] for c in query.contracts if c in segment.codes["contract"]]
-        rows = rows[np.isin(segment.contract[rows], codes)]
+        rows = rows[_one_of(segment, "contract", query.contracts)[segment.contract[rows]]]
     if query.published_since is not None:
         rows = rows[segment.published[rows] >= query.published_since]
     if query.sources:
-        wanted = [segment.codes["source"][s] for s in query.sources if s in segment.codes["source"]]
         codes, owners = _sources_of(segment, rows)
-        rows = rows[np.bincount(owners[np.isin(codes, wanted)], minlength=len(rows)) > 0]
-    if query.radius_km:
-        box = query.box
-        latitude, longitude = segment.latitude[rows], segment.longitude[rows]
-        inside = (
-            (latitude >= box.min_latitude)
-            & (latitude <= box.max_latitude)
-            & (longitude >= box.min_longitude)
-            & (longitude <= box.max_longitude)
-        )
-        rows = rows[inside]
+        wanted = _one_of(segment, "source", query.sources)[codes]
+        rows = rows[np.bincount(owners[wanted], minlength=len(rows)) > 0]
+    if query.radius_km:  # last: its test costs two gathers and five operations an offer
         rows = rows[_distance_sq(segment, rows, query.centre) <= query.radius_km * query.radius_km]
     return rows
 
@@ -133,6 +122,14 @@ def _contained(rows: np.ndarray, sorted_rows: np.ndarray) -> np.ndarray:
     return sorted_rows[positions] == rows
 
 
+def _one_of(segment: Segment, name: str, values: list[str]) -> np.ndarray:
+    """A lookup table over the codes of a column: True for the codes of these values (one gather per row is
+    cheaper than np.isin)."""
+    table = np.zeros(len(segment.vocabularies[name]), dtype=bool)
+    table[[segment.codes[name][v] for v in values if v in segment.codes[name]]] = True
+    return table
+
+
 def _equals(segment: Segment, name: str, rows: np.ndarray, value: str) -> np.ndarray:
     code = segment.codes[name].get(value)
     if code is None:
@@ -142,7 +139,8 @@ def _equals(segment: Segment, name: str, rows: np.ndarray, value: str) -> np.nda
 
 def _distance_sq(segment: Segment, rows: np.ndarray, centre) -> np.ndarray:
     """offers.selectors._Centre.distance_sq_sql, in the same order of operations (the same floating-point
-    values, so the same offers at the edge of the radius and the same order)."""
+    values, so the same offers at the edge of the radius and the same order). The database also tests the
+    radius's bounding box first, for its index; every point within the distance is inside that box."""
     dlat = segment.latitude[rows] - centre.latitude
     dlon = segment.longitude[rows] - centre.longitude
     return dlat * dlat * centre.ky2 + dlon * dlon * centre.kx2

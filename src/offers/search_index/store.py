@@ -176,7 +176,7 @@ def _laid_over(segments: list, changed_ids: np.ndarray, horizon: int, stamp: tup
         found = positions < len(segment)
         positions = positions[found]
         live[positions[segment.ids[positions] == changed_ids[found]]] = False
-        masked.append((segment, live))
+        masked.append((segment, None if live.all() else live))  # None: no mask to apply
     return SearchIndex([*masked, (overlay, None)], horizon, stamp)
 
 
