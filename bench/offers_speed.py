@@ -155,7 +155,12 @@ def main(argv=None) -> None:
     )
     parser.add_argument("--incremental", type=Path, help="a further batch imported into the pool afterwards")
     parser.add_argument("--database", default=f"sqlite:///{ROOT / 'var' / 'bench' / 'offers.sqlite3'}")
-    parser.add_argument("--batch-size", type=int, default=5000)
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=5000,
+        help="of the first import (the incremental batch: 2,000, as `offers import`)",
+    )
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--keep", action="store_true", help="search the pool already loaded, import nothing")
     parser.add_argument("--profile", action="store_true", help="cProfile the import, top functions on stderr")
@@ -213,10 +218,12 @@ def main(argv=None) -> None:
         )
     if args.incremental:
         current_index()  # this process's copy, as a web process would hold it before the batch
+        from offers.services import BATCH_SIZE
+
         run, seconds, cpu = run_import(
             args.incremental,
             source_name="bench-incremental",
-            batch_size=args.batch_size,
+            batch_size=BATCH_SIZE,  # as `offers import` runs a partner's file
             normaliser=warm_up(),
             parallel=not args.serial,
         )

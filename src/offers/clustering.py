@@ -149,10 +149,9 @@ class PoolIndex:
         if self.pool_was_empty:
             return
         for chunk in _chunks(sorted(keys)):
-            rows = (
-                DedupBlock.objects.filter(key__in=chunk)
-                .order_by("pk")
-                .values_list("key", "publication_id", "title", "employer", "siret")
+            # In no order: read from the covering index alone (members of a block are compared as a set).
+            rows = DedupBlock.objects.filter(key__in=chunk).values_list(
+                "key", "publication_id", "title", "employer", "siret"
             )
             for key, pk, title, employer, siret in rows:
                 ids, titles, employers, sirets = self.blocks[key]

@@ -259,7 +259,11 @@ class DedupBlock(models.Model):
     class Meta:
         verbose_name = "clé de regroupement"
         verbose_name_plural = "clés de regroupement"
-        indexes = [models.Index(fields=["key"], name="dedupblock_key")]
+        # Covering: an import reads whole blocks, and members scattered in the table cost a page each (300 ms
+        # for 24,572 members of a batch's blocks on the PostgreSQL million, from cache).
+        indexes = [
+            models.Index(fields=["key", "publication", "title", "employer", "siret"], name="dedupblock_members")
+        ]
 
     def __str__(self):
         return self.key

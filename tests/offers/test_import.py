@@ -366,3 +366,23 @@ def test_a_failure_in_the_preparation_process_fails_the_import_with_its_reason(c
         run_import(source, records(), batch_size=2, parallel=True)
     run = ImportRun.objects.get()
     assert run.status == ImportRun.Status.FAILED and "line 4" in run.message
+
+
+def test_planner_statistics_are_refreshed_after_a_large_share_of_the_pool_only(fake_coder, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def analysed(written: int) -> bool:
+        with CaptureQueriesContext(connection) as queries:
+            services.refresh_statistics(written=written)
+        return any(query["sql"].startswith("ANALYZE") for query in queries.captured_queries)
+
+    monkeypatch.setattr(services, "ANALYZE_AFTER", 1)
+    assert analysed(1)  # never analysed: the first rows of a pool always are
+    source = SourceFactory(name="francetravail")
+    services.import_records(source=source, records=[CanonicalOfferFactory(source_id=str(n)) for n in range(30)])
+    assert services._counted_rows("offers_publication") == 30  # the import analysed the new pool
+    assert not analysed(2)  # under a tenth of it: no plan would change
+    assert analysed(3)
+    monkeypatch.setattr(services, "ANALYZE_AFTER", 1000)
+    assert not analysed(999)
