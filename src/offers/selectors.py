@@ -1,6 +1,7 @@
-"""Reads on the pool: offer search (full text in French, filters, facets, sort, pagination) with the same
-contract on SQLite (FTS5) and PostgreSQL (tsvector + unaccent), one offer with its publications, the clusters
-export, sources and their import runs, the ROME review list."""
+"""Reads on the pool: offer search (full text in French, filters, facets, sort, pagination) on the search index
+(offers.search_index), or on SQLite's FTS5 / PostgreSQL's tsvector + unaccent when the index cannot answer, with
+one results contract; one offer with its publications, the clusters export, sources and their import runs, the
+ROME review list."""
 
 from __future__ import annotations
 

@@ -59,10 +59,6 @@ class SearchIndex:
     horizon: int
     stamp: tuple[int, int]
 
-    @property
-    def size(self) -> int:
-        return sum(len(s) if live is None else int(live.sum()) for s, live in self.segments)
-
 
 @dataclass
 class _ProcessState:
