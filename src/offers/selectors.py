@@ -214,7 +214,7 @@ def search_offers(params: SearchParams) -> SearchResult:
             sort=sort,
             start=start,
             stop=stop,
-            published_since=published_since,
+            published_windows=published_since,
         )
         items = _with_offers(answer.ids)
         facets = _facet_values(answer.counts, answer.published_counts) if answer.total else {}

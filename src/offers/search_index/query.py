@@ -45,8 +45,10 @@ def search_index(
     sort: str,
     start: int,
     stop: int,
-    published_since: dict[int, float],
+    published_windows: dict[int, float],
 ) -> IndexAnswer:
+    """The matches' count, facets and the page [start:stop] in the chosen order; `published_windows`: for each
+    "published within N days" facet value, the date it counts from (seconds since 1970)."""
     counts = {name: Counter() for name in (*FACETS, "source")}
     ids, published, hits, distance_sq = [], [], [], []
     for segment, live in index.segments:
@@ -60,7 +62,7 @@ def search_index(
             distance_sq.append(_distance_sq(segment, rows, query.centre))
     ids, published = np.concatenate(ids), np.concatenate(published)
     published_counts = {
-        days: int(np.count_nonzero(published >= since)) for days, since in published_since.items()
+        days: int(np.count_nonzero(published >= since)) for days, since in published_windows.items()
     }
     order = _first_in_order(
         ids,

@@ -20,7 +20,7 @@ import polars as pl
 
 from offers.search import terms
 
-# Offer fields read into a segment (`published`: offers.selectors.EpochSeconds of published_at).
+# Offer fields read into a segment (`published`: offers.dbfunctions.EpochSeconds of published_at).
 READ_FIELDS = (
     "pk",
     "search_text",
