@@ -262,7 +262,9 @@ class DedupBlock(models.Model):
         # Covering: an import reads whole blocks, and members scattered in the table cost a page each (300 ms
         # for 24,572 members of a batch's blocks on the PostgreSQL million, from cache).
         indexes = [
-            models.Index(fields=["key", "publication", "title", "employer", "siret"], name="dedupblock_members")
+            models.Index(
+                fields=["key", "publication", "title", "employer", "siret"], name="dedupblock_members"
+            )
         ]
 
     def __str__(self):

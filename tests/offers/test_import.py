@@ -380,7 +380,9 @@ def test_planner_statistics_are_refreshed_after_a_large_share_of_the_pool_only(f
     monkeypatch.setattr(services, "ANALYZE_AFTER", 1)
     assert analysed(1)  # never analysed: the first rows of a pool always are
     source = SourceFactory(name="francetravail")
-    services.import_records(source=source, records=[CanonicalOfferFactory(source_id=str(n)) for n in range(30)])
+    services.import_records(
+        source=source, records=[CanonicalOfferFactory(source_id=str(n)) for n in range(30)]
+    )
     assert services._counted_rows("offers_publication") == 30  # the import analysed the new pool
     assert not analysed(2)  # under a tenth of it: no plan would change
     assert analysed(3)
