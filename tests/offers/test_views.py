@@ -65,6 +65,22 @@ def test_search_page_says_when_more_offers_match_than_were_read(client, pool, mo
     assert "Plus de 1 offres" in html and "Seules les 1 premières sont affichées" in html
 
 
+def test_search_page_writes_large_counts_the_french_way(client, pool, monkeypatch):
+    from offers import selectors
+
+    real = selectors.search_offers
+
+    def counted(params):
+        result = real(params)
+        result.total = 64385
+        result.facets["contract"][0].count = 12500
+        return result
+
+    monkeypatch.setattr(selectors, "search_offers", counted)
+    html = client.get("/offres/", {"q": "boulanger"}).content.decode()
+    assert "64\xa0385 offres" in html and "(12\xa0500)" in html  # no-break spaces
+
+
 def test_offer_page_lists_publications_and_why_they_are_grouped(client, pool):
     response = client.get(pool.get_absolute_url())
     assert response.status_code == 200
