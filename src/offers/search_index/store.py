@@ -7,9 +7,10 @@
 - The **change log** (`SearchChange`, written by database triggers) tells which offers changed since a base
   was read: on PostgreSQL the changes of transactions the base's snapshot could not see (transaction id at or
   above the snapshot's xmin), on SQLite (one writer at a time) the log entries after the last one it saw.
-- Each process lays an **overlay** over its base: those changed offers read again (the base's rows for them
-  are masked out). Before each search it counts the log entries after its base (one indexed query); when the
-  count moved, it reads the overlay again.
+- Each process lays **overlays** over its base: the changed offers read again, their older rows masked out.
+  Before each search it counts the log entries after its base (one indexed query); when they moved, it reads
+  the offers changed since its last look into a new overlay (all the changes again, as one, after
+  MAX_SEGMENTS overlays or when an entry committed late under the last id it saw).
 - Without a saved base, a pool of at most PROCESS_READ_MAX open offers is read whole by the process itself.
   When a process would have to read more than that, searches go to the database until the index is rebuilt
   (`refresh_search_index`, run after each import, rebuilds it then).
