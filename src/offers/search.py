@@ -4,7 +4,8 @@ Both engines index `Offer.search_text`, which is built here: folded (no accents,
 lightly stemmed for French job titles — plurals ("boulangers" -> "boulanger") and feminine forms
 ("boulangère" -> "boulanger", "vendeuse" -> "vendeur", "animatrice" -> "animateur", "technicienne" ->
 "technicien"). Queries go through the same function, so "Boulangère" finds "BOULANGERS (H/F)" on both engines.
-PostgreSQL applies its 'french' configuration on top, to the text and the query alike.
+Neither engine adds stemming of its own (FTS5's unicode61 tokenizer, PostgreSQL's 'simple' configuration), so
+both, and the search index, match exactly these words.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Reads on the pool: offer search (full text in French, filters, facets, sort, pagination) on the search index
-(offers.search_index), or on SQLite's FTS5 / PostgreSQL's tsvector + unaccent when the index cannot answer, with
+(offers.search_index), or on SQLite's FTS5 / PostgreSQL's tsvector when the index cannot answer, with
 one results contract; one offer with its publications, the clusters export, sources and their import runs, the
 ROME review list."""
 
@@ -108,7 +108,7 @@ def _text_filter(queryset: QuerySet, words: list[str]) -> QuerySet:
     """The queryset restricted to offers holding every search term (the terms of offers.search)."""
     if connection.vendor == "postgresql":
         return queryset.extra(
-            where=["offers_offer.search_vector @@ plainto_tsquery('french', offers_unaccent(%s))"],
+            where=["offers_offer.search_vector @@ plainto_tsquery('simple', %s)"],
             params=[" ".join(words)],
         )
     # An IN (subquery) makes SQLite run the full-text match once, then filter: joining the FTS table lets the

@@ -388,3 +388,33 @@ def test_planner_statistics_are_refreshed_after_a_large_share_of_the_pool_only(f
     assert analysed(3)
     monkeypatch.setattr(services, "ANALYZE_AFTER", 1000)
     assert not analysed(999)
+
+
+def test_the_garbage_collector_runs_between_batches_then_as_before(communes, source, fake_coder):
+    """An import pauses Python's cyclic collector and collects between batches: the cycles of earlier batches are
+    gone when the next ones are read, and the collector is back as it was afterwards."""
+    import gc
+    import weakref
+
+    class Cycle:
+        pass
+
+    cycles, seen = [], []
+
+    def records():
+        for i in range(6):
+            if i == 4:  # the third batch: two batches were read and stored, and collected after the first
+                seen.append([ref() is None for ref in cycles])
+            cycle = Cycle()
+            cycle.itself = cycle  # garbage as soon as this loop moves on, found only by the collector
+            cycles.append(weakref.ref(cycle))
+            del cycle
+            seen.append(gc.isenabled())
+            yield CanonicalOfferFactory(source_id=f"G{i}", employer_name=f"Employeur {i}")
+
+    assert gc.isenabled()
+    run = run_import(source, records(), batch_size=2, parallel=False)
+    assert run.created_count == 6
+    assert seen[4] == [True, True, True, True]
+    assert not any(flag for flag in seen if isinstance(flag, bool))  # paused while the import ran
+    assert gc.isenabled() and gc.get_freeze_count() == 0

@@ -18,8 +18,8 @@ from tests.offers.factories import CanonicalOfferFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
-# Words that PostgreSQL's French stemming leaves apart, so both engines' full-text matches agree with the index.
-WORDS = ["boulanger", "serveur", "vendeur", "cuisinier", "nuit", "jour", "chef", "cariste", "agent"]
+# "restaurant" and "restauration": two words that a French stemmer would make one; all three paths keep them apart.
+WORDS = ["boulanger", "serveur", "vendeur", "cuisinier", "nuit", "jour", "chef", "restaurant", "restauration"]
 PLACES = [("80021", 49.8942, 2.2957), ("80001", 50.1054, 1.8352), ("59350", 50.6311, 3.0468)]
 CONTRACTS = ["CDI", "CDD", "INTERIM", "ALTERNANCE"]
 

@@ -94,18 +94,12 @@ def _assert_consistent() -> None:
     assert offers == counts, "an offer's publication count disagrees with its publications"
     assert not Offer.objects.filter(search_text="").exists()
     assert not DedupBlock.objects.exclude(publication__in=Publication.objects.all()).exists()
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
+    if connection.vendor == "sqlite":  # PostgreSQL's search vector is a generated column
+        with connection.cursor() as cursor:
             # FTS5's own check, against its content table (rank 1): the index holds exactly the offers' text.
             cursor.execute(
                 "INSERT INTO offers_offer_fts(offers_offer_fts, rank) VALUES ('integrity-check', 1)"
             )
-        else:
-            cursor.execute(
-                "SELECT count(*) FROM offers_offer WHERE search_vector IS DISTINCT FROM "
-                "to_tsvector('french', offers_unaccent(coalesce(search_text, '')))"
-            )
-            assert cursor.fetchone()[0] == 0, "the search index disagrees with the offers"
 
 
 def _publication_counts():

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import re
-import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -129,15 +128,61 @@ def title_tokens(key: str) -> list[str]:
 
 
 def description_sketch(description: str) -> tuple[np.ndarray, int]:
-    """Bottom-k sketch of the set of word pairs (smallest hashes) and the set's size."""
-    words = fold((description or "")[:DESCRIPTION_CHARS]).split()
-    if len(words) < 2:
+    """Bottom-k sketch of the set of word pairs (smallest hashes) and the set's size.
+
+    Each pair is hashed as the substring "word word" of the folded text with a polynomial hash computed for all
+    pairs at once from prefix sums (a substring's hash is a difference of two prefixes), then mixed so that the
+    smallest hashes are a uniform sample."""
+    text = fold((description or "")[:DESCRIPTION_CHARS])
+    codes = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
+    spaces = np.flatnonzero(codes == 32)  # fold leaves single spaces between words
+    if not len(spaces):
         return np.zeros(0, dtype=np.uint32), 0
-    shingles = {zlib.crc32(f"{a} {b}".encode()) for a, b in zip(words, words[1:], strict=False)}
-    hashes = np.fromiter(shingles, dtype=np.uint32, count=len(shingles))
-    if len(hashes) > SKETCH_SIZE:
-        hashes = np.partition(hashes, SKETCH_SIZE - 1)[:SKETCH_SIZE]
-    return np.sort(hashes), len(shingles)
+    powers, inverses = _hash_powers(len(codes))
+    prefix = np.zeros(len(codes) + 1, dtype=np.uint64)
+    np.cumsum(codes * powers[: len(codes)], out=prefix[1:])
+    starts = np.concatenate(([0], spaces[:-1] + 1))  # of every word but the last
+    ends = np.concatenate((spaces[1:], [len(codes)]))  # of every word but the first
+    hashes = np.sort(
+        (_mix64((prefix[ends] - prefix[starts]) * inverses[starts]) >> _SHIFT_32).astype(np.uint32)
+    )
+    distinct = hashes[np.concatenate(([True], hashes[1:] != hashes[:-1]))]  # np.unique, without its overhead
+    return distinct[:SKETCH_SIZE], len(distinct)
+
+
+# Odd, so invertible modulo 2**64: a substring's hash, divided by BASE**start, does not depend on where it is.
+_HASH_BASE = 0x100000001B3
+_powers_cache: list[np.ndarray] = []
+
+
+def _hash_powers(length: int) -> tuple[np.ndarray, np.ndarray]:
+    """BASE**i and BASE**-i modulo 2**64 for i < length (numpy's uint64 arithmetic wraps modulo 2**64)."""
+    if not _powers_cache or len(_powers_cache[0]) < length:
+        size = max(2 * length, 8192)
+        inverse = pow(_HASH_BASE, -1, 2**64)
+        powers = np.empty(size, dtype=np.uint64)
+        inverses = np.empty(size, dtype=np.uint64)
+        powers[0] = inverses[0] = 1
+        for i in range(1, size):
+            powers[i] = int(powers[i - 1]) * _HASH_BASE % 2**64
+            inverses[i] = int(inverses[i - 1]) * inverse % 2**64
+        _powers_cache[:] = [powers, inverses]
+    return _powers_cache[0], _powers_cache[1]
+
+
+def _mix64(x: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finaliser, in place: every input bit flips each output bit with probability one
+    half."""
+    x ^= x >> _SHIFT_33
+    x *= _MIX_1
+    x ^= x >> _SHIFT_33
+    x *= _MIX_2
+    x ^= x >> _SHIFT_33
+    return x
+
+
+_SHIFT_32, _SHIFT_33 = np.uint64(32), np.uint64(33)
+_MIX_1, _MIX_2 = np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53)
 
 
 def description_similarity(a: tuple[np.ndarray, int], b: tuple[np.ndarray, int]) -> float | None:
