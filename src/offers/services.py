@@ -434,7 +434,8 @@ def batch_garbage_collection():
 
 
 def collect_batch_garbage() -> None:
-    """Collect what the last batch left in reference cycles, then freeze what survived (the pool's new members)."""
+    """Collect what the last batch left in reference cycles, then freeze what survived (the pool's new members);
+    only while `batch_garbage_collection` holds the collector."""
     if not gc.isenabled():
         gc.collect()
         gc.freeze()
