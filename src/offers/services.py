@@ -466,15 +466,16 @@ def _counted_rows(table: str) -> int:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE relname = %s", [table])
-        else:
-            cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
-            if cursor.fetchone() is None:
-                return 0
-            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s LIMIT 1", [table])  # count first
             row = cursor.fetchone()
-            return int(row[0].split()[0]) if row else 0
+            return int(row[0]) if row else 0
+        cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if cursor.fetchone() is None:
+            return 0
+        cursor.execute(
+            "SELECT stat FROM sqlite_stat1 WHERE tbl = %s LIMIT 1", [table]
+        )  # the count comes first
         row = cursor.fetchone()
-        return int(row[0]) if row else 0
+        return int(row[0].split()[0]) if row else 0
 
 
 def _reject(summary: ImportSummary, line: int, reason: str) -> None:
