@@ -1,11 +1,13 @@
 """The search index (offers.search_index): the same answers as the database search, kept current by the change
 log, saved and reloaded, and set aside when it is too far behind."""
 
+import json
 import random
 from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from offers import services
@@ -146,6 +148,36 @@ def test_a_saved_base_is_loaded_overlaid_and_purges_the_log(random_pool):
     assert store.current_index().segments[0][0].meta["generation"] == again.generation
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="concurrent transactions of one PostgreSQL server"
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_running_during_the_build_neither_holds_back_the_purge_nor_is_lost(random_pool):
+    other = connection.copy()  # a second session, as another process would hold (here on the same database)
+    try:
+        other.set_autocommit(False)
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_current_xact_id()")  # it now runs, with a transaction id
+        services.import_records(
+            source=SourceFactory(name="mairie"),
+            records=[
+                CanonicalOfferFactory(source="mairie", source_id="M1", title="Plombier", employer_name="M")
+            ],
+        )
+        store.build_search_index()
+        # Every change committed before the build is in the base, whatever transaction was still running.
+        assert not SearchChange.objects.exists()
+        first = Offer.objects.filter(status=Offer.Status.OPEN).order_by("pk").first()
+        with other.cursor() as cursor:
+            cursor.execute("UPDATE offers_offer SET search_text = 'chauffagiste' WHERE id = %s", [first.pk])
+        other.commit()  # after the build's snapshot: its change is read over the base
+    finally:
+        other.close()
+    store.reset_process_index()
+    assert [o.pk for o in search_offers(SearchParams(q="chauffagiste")).items] == [first.pk]
+    assert search_offers(SearchParams(q="plombier")).total == 1
+
+
 def test_a_base_saved_from_another_database_is_ignored(random_pool):
     store.build_search_index()
     SearchDatabase.objects.update(uuid="00000000-0000-0000-0000-000000000001")
@@ -161,6 +193,17 @@ def test_an_unreadable_saved_base_is_ignored(random_pool, caplog):
     store.reset_process_index()
     assert "generation" not in store.current_index().segments[0][0].meta
     assert "unreadable" in caplog.text
+
+
+def test_a_base_saved_with_another_kind_of_horizon_is_ignored(random_pool, caplog):
+    report = store.build_search_index()
+    meta = json.loads((report.directory / "meta.json").read_text())
+    # The horizon as the other engine, or an older version (PostgreSQL's xmin as a number), wrote it.
+    meta["horizon"] = str(meta["horizon"]) if isinstance(meta["horizon"], int) else 1234
+    (report.directory / "meta.json").write_text(json.dumps(meta))
+    store.reset_process_index()
+    assert "generation" not in store.current_index().segments[0][0].meta
+    assert "older version" in caplog.text
 
 
 @pytest.mark.django_db(transaction=True)

@@ -5,8 +5,8 @@
   `OFFERS_SEARCH_INDEX_DIR/<database>/<generation>/`; the file `current` names the generation in use. Every
   process of the machine memory-maps the same files.
 - The **change log** (`SearchChange`, written by database triggers) tells which offers changed since a base
-  was read: on PostgreSQL the changes of transactions the base's snapshot could not see (transaction id at or
-  above the snapshot's xmin), on SQLite (one writer at a time) the log entries after the last one it saw.
+  was read: on PostgreSQL the changes of transactions the base's snapshot did not see (`pg_visible_in_snapshot`
+  on the saved snapshot), on SQLite (one writer at a time) the log entries after the last one it saw.
 - Each process lays **overlays** over its base: the changed offers read again, their older rows masked out.
   Before each search it counts the log entries after its base (one indexed query); when they moved, it reads
   the offers changed since its last look into a new overlay (all the changes again, as one, after
@@ -32,12 +32,17 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Max, QuerySet
+from django.db.models import BooleanField, Count, Max, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from offers.dbfunctions import EpochSeconds
 from offers.models import Offer, SearchChange, SearchDatabase
 from offers.search_index.segment import READ_FIELDS, Segment, read_segment
+
+# What a read of the database saw of the change log: on PostgreSQL its snapshot (`pg_current_snapshot()` as
+# text), on SQLite the id of the last log entry.
+Horizon = int | str
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +62,7 @@ class SearchIndex:
     """The segments to search, each with the mask of its rows still current (None: all of them)."""
 
     segments: list[tuple[Segment, np.ndarray | None]]
-    horizon: int
+    horizon: Horizon
     stamp: tuple[int, int]
 
 
@@ -162,7 +167,9 @@ def _with_overlay(base: Segment, previous: SearchIndex | None) -> SearchIndex | 
         return _laid_over([(base, None)], np.unique(np.fromiter(changed, dtype=np.int64)), horizon, stamp)
 
 
-def _laid_over(segments: list, changed_ids: np.ndarray, horizon: int, stamp: tuple[int, int]) -> SearchIndex:
+def _laid_over(
+    segments: list, changed_ids: np.ndarray, horizon: Horizon, stamp: tuple[int, int]
+) -> SearchIndex:
     """A new overlay of the changed offers (read in the caller's snapshot) over `segments`, in which their
     rows are masked out."""
     overlay = read_segment(_open_rows(changed_ids))
@@ -213,31 +220,41 @@ def _snapshot():
         yield
 
 
-def _horizon() -> int:
+def _horizon() -> Horizon:
     """What the current snapshot has seen of the change log (see _changes_since)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+            cursor.execute("SELECT pg_current_snapshot()::text")
         else:
             cursor.execute("SELECT COALESCE(MAX(id), 0) FROM offers_searchchange")
         return cursor.fetchone()[0]
 
 
-def _changes_since(horizon: int) -> QuerySet:
-    """Log entries a snapshot of this horizon may not have seen: on PostgreSQL, those of transactions from its
-    xmin on (some were visible to it: reading them again is harmless); on SQLite, the later entries."""
+def _changes_since(horizon: Horizon) -> QuerySet:
+    """Log entries a read of this horizon did not see: on PostgreSQL, those of transactions its snapshot did not
+    see (the snapshot's xmin alone is cluster-wide: a long transaction in another database would hold it back),
+    on SQLite the later entries."""
     if connection.vendor == "postgresql":
-        return SearchChange.objects.filter(txid__gte=horizon)
+        xmin = int(horizon.split(":")[0])
+        return SearchChange.objects.filter(txid__gte=xmin).alias(seen=_seen_in(horizon)).filter(seen=False)
     return SearchChange.objects.filter(pk__gt=horizon)
 
 
-def _changes_seen_by(horizon: int) -> QuerySet:
+def _changes_seen_by(horizon: Horizon) -> QuerySet:
     if connection.vendor == "postgresql":
-        return SearchChange.objects.filter(txid__lt=horizon)
+        return SearchChange.objects.alias(seen=_seen_in(horizon)).filter(seen=True)
     return SearchChange.objects.filter(pk__lte=horizon)
 
 
-def _stamp(horizon: int) -> tuple[int, int]:
+def _seen_in(snapshot: str) -> RawSQL:
+    return RawSQL(
+        "pg_visible_in_snapshot(offers_searchchange.txid::text::xid8, %s::pg_snapshot)",
+        [snapshot],
+        output_field=BooleanField(),
+    )
+
+
+def _stamp(horizon: Horizon) -> tuple[int, int]:
     """(count, last id) of the log entries after a horizon: a transaction committing late adds entries below
     the last id, so the count is part of it."""
     found = _changes_since(horizon).aggregate(count=Count("pk"), last=Max("pk"))
@@ -273,4 +290,9 @@ def _load_saved(generation: str | None) -> Segment | None:
     except (OSError, ValueError) as error:
         logger.warning("Saved search index %s unreadable (%s): rebuild it", generation, error)
         return None
-    return segment if segment.meta.get("database") == _database_uuid() else None
+    if segment.meta.get("database") != _database_uuid():
+        return None
+    if not isinstance(segment.meta.get("horizon"), str if connection.vendor == "postgresql" else int):
+        logger.warning("Saved search index %s was built by an older version: rebuild it", generation)
+        return None
+    return segment
