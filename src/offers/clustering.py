@@ -3,10 +3,10 @@ duplicate, hands them with the batch to the algorithm of `offers.dedup`, and ret
 goes: an existing offer, or a new group.
 
 Finding them stays cheap at a million offers (docs/offers-dedup.md): `PoolIndex` lives for one import run and
-reads each blocking key's members from `DedupBlock` once (publication id and sorted title), keeps the
-publications the run stores, and per batch record keeps only the block members whose title passes the
-algorithm's word-order test, in one C call per block. Only those, and the other open publications of their
-offers (the algorithm needs whole groups to refuse merging two employers), are read and fingerprinted.
+reads each blocking key's members from `DedupBlock` once (publication id, sorted title, employer key, valid
+SIRET), keeps the publications the run stores, and per batch record keeps only the block members whose title
+passes the algorithm's word-order test (one C call over the block's distinct titles) and whose employer does not
+rule them out. Only those, and the other open publications of their offers (the algorithm needs whole groups to refuse merging two employers), are read and fingerprinted.
 """
 
 from __future__ import annotations
@@ -74,14 +74,38 @@ def _chunks(items: list, size: int = _CHUNK):
         yield items[start : start + size]
 
 
+class _Block:
+    """One blocking key's members (publication id, employer key, valid SIRET), with the distinct sorted titles
+    they hold: most members of a big block share their title with others, so the title cut scans each once."""
+
+    __slots__ = ("ids", "employers", "sirets", "titles", "members_of_title", "_title_number")
+
+    def __init__(self):
+        self.ids: list[int] = []
+        self.employers: list[str] = []
+        self.sirets: list[str] = []
+        self.titles: list[str] = []
+        self.members_of_title: list[list[int]] = []  # per distinct title, its members' positions
+        self._title_number: dict[str, int] = {}
+
+    def add(self, pk: int, sorted_title: str, employer: str, siret: str) -> None:
+        number = self._title_number.setdefault(sorted_title, len(self.titles))
+        if number == len(self.titles):
+            self.titles.append(sorted_title)
+            self.members_of_title.append([])
+        self.members_of_title[number].append(len(self.ids))
+        self.ids.append(pk)
+        self.employers.append(employer)
+        self.sirets.append(siret)
+
+
 class PoolIndex:
     """The pool's open publications as one import run sees them (see the module's docstring)."""
 
     def __init__(self):
         # A first load into an empty pool has nothing to read: every block it needs is the run's own.
         self.pool_was_empty = not DedupBlock.objects.exists()
-        # key -> (publication ids, sorted titles, employer keys, valid SIRETs), one entry per member
-        self.blocks: dict[str, tuple[list[int], list[str], list[str], list[str]]] = {}
+        self.blocks: dict[str, _Block] = {}
         self.records: dict[int, object] = {}  # publication id -> dedup.PoolRecord
         self.offer_of: dict[int, int] = {}  # publication id -> offer id
         # offer id -> its open publications, for the offers read once or created by the run (entries may
@@ -98,14 +122,15 @@ class PoolIndex:
         close: set[int] = set()
         for print_ in prints:
             for key in block_keys(print_):
-                ids, titles, employers, sirets = self.blocks[key]
-                if not ids:
-                    continue
-                close.update(
-                    ids[i]
-                    for i in close_titles(print_.sorted_title, titles)
-                    if employers_compatible(print_.employer, print_.siret, employers[i], sirets[i])
-                )
+                block = self.blocks[key]
+                for title in close_titles(print_.sorted_title, block.titles):
+                    close.update(
+                        block.ids[i]
+                        for i in block.members_of_title[title]
+                        if employers_compatible(
+                            print_.employer, print_.siret, block.employers[i], block.sirets[i]
+                        )
+                    )
         self._load_records([pk for pk in close if pk not in self.records])
         offers = {self.offer_of[pk] for pk in close if pk in self.offer_of}
         unread = sorted(offer for offer in offers if offer not in self.members_of)
@@ -137,15 +162,11 @@ class PoolIndex:
         print_ = record.fingerprint
         for key in block_keys(print_):
             if key in self.blocks:
-                ids, titles, employers, sirets = self.blocks[key]
-                ids.append(pk)
-                titles.append(print_.sorted_title)
-                employers.append(print_.employer)
-                sirets.append(print_.siret)
+                self.blocks[key].add(pk, print_.sorted_title, print_.employer, print_.siret)
 
     def _load_blocks(self, keys: list[str]) -> None:
         for key in keys:
-            self.blocks[key] = ([], [], [], [])
+            self.blocks[key] = _Block()
         if self.pool_was_empty:
             return
         for chunk in _chunks(sorted(keys)):
@@ -154,11 +175,7 @@ class PoolIndex:
                 "key", "publication_id", "title", "employer", "siret"
             )
             for key, pk, title, employer, siret in rows:
-                ids, titles, employers, sirets = self.blocks[key]
-                ids.append(pk)
-                titles.append(title)
-                employers.append(employer)
-                sirets.append(siret)
+                self.blocks[key].add(pk, title, employer, siret)
 
     def _load_records(self, pks: list[int]) -> None:
         for chunk in _chunks(sorted(pks)):

@@ -418,3 +418,28 @@ def test_the_garbage_collector_runs_between_batches_then_as_before(communes, sou
     assert seen[4] == [True, True, True, True]
     assert not any(flag for flag in seen if isinstance(flag, bool))  # paused while the import ran
     assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+@pytest.mark.real_data
+def test_the_pipeline_groups_the_dev_files_as_a_full_rebuild(reference_data, fake_coder, settings):
+    """Three real sources imported one after the other, in small batches: the pool index's candidates (blocks
+    read back from the database, then kept current in memory) must let the incremental assignment find every
+    group the full deduplication of the same publications finds."""
+    from offers import clustering
+    from offers.connectors import connector
+
+    folder = settings.DATA_DIR / "offers" / "dedup_dev"
+    for fmt, name, source, mapping in [
+        ("francetravail", "francetravail.json", "francetravail", None),
+        ("jobposting", "jobboard.jsonld.json", "jobboard", None),
+        ("csv", "region.csv", "region", folder / "region.mapping.json"),
+    ]:
+        records = connector(fmt)(folder / name, source=source, mapping=mapping)
+        run_import(SourceFactory(name=source), records, batch_size=150, parallel=False)
+    by_offer = {}
+    for pk, offer_id in Publication.objects.filter(closed_at__isnull=True).values_list("pk", "offer_id"):
+        by_offer.setdefault(offer_id, set()).add(pk)
+    pipeline = {frozenset(members) for members in by_offer.values()}
+    rebuild = {frozenset(members) for members, _ in clustering.full_rebuild()}
+    assert len(pipeline) < Publication.objects.count() - 300  # hundreds of publications were grouped
+    assert pipeline == rebuild
