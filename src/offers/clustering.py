@@ -123,10 +123,10 @@ class PoolIndex:
         for print_ in prints:
             for key in block_keys(print_):
                 block = self.blocks[key]
-                for title in close_titles(print_.sorted_title, block.titles):
+                for title_number in close_titles(print_.sorted_title, block.titles):
                     close.update(
                         block.ids[i]
-                        for i in block.members_of_title[title]
+                        for i in block.members_of_title[title_number]
                         if employers_compatible(
                             print_.employer, print_.siret, block.employers[i], block.sirets[i]
                         )
