@@ -178,6 +178,24 @@ def test_a_transaction_running_during_the_build_neither_holds_back_the_purge_nor
     assert search_offers(SearchParams(q="plombier")).total == 1
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="transaction ids of PostgreSQL")
+def test_the_searching_transactions_own_later_writes_are_overlaid(random_pool):
+    """The test's transaction has written (random_pool), so it has a transaction id; another one completes after
+    it, so the snapshot's xmax passes it, yet the snapshot does not list it as running."""
+    other = connection.copy()
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_current_xact_id()")  # autocommit: a later transaction id, completed
+    finally:
+        other.close()
+    assert search_offers(SearchParams(q="plombier")).total == 0  # the pool read, in this transaction
+    services.import_records(
+        source=SourceFactory(name="mairie"),
+        records=[CanonicalOfferFactory(source="mairie", source_id="M1", title="Plombier", employer_name="M")],
+    )
+    assert [o.title for o in search_offers(SearchParams(q="plombier")).items] == ["Plombier"]
+
+
 def test_a_base_saved_from_another_database_is_ignored(random_pool):
     store.build_search_index()
     SearchDatabase.objects.update(uuid="00000000-0000-0000-0000-000000000001")

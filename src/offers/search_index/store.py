@@ -223,11 +223,18 @@ def _snapshot():
 def _horizon() -> Horizon:
     """What the current snapshot has seen of the change log (see _changes_since)."""
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_current_snapshot()::text")
-        else:
+        if connection.vendor != "postgresql":
             cursor.execute("SELECT COALESCE(MAX(id), 0) FROM offers_searchchange")
-        return cursor.fetchone()[0]
+            return cursor.fetchone()[0]
+        cursor.execute("SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned()::text")
+        snapshot, own = cursor.fetchone()
+    xmin, xmax, running = snapshot.split(":")
+    # A snapshot does not list its own transaction as running: once another one has completed after it (xmax
+    # past its id), this transaction's later writes would look seen. It is listed here.
+    if own is None or int(own) >= int(xmax):
+        return snapshot
+    ids = sorted({int(xid) for xid in running.split(",") if xid} | {int(own)})
+    return f"{xmin}:{xmax}:{','.join(map(str, ids))}"
 
 
 def _changes_since(horizon: Horizon) -> QuerySet:
