@@ -471,9 +471,8 @@ def _counted_rows(table: str) -> int:
         cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
         if cursor.fetchone() is None:
             return 0
-        cursor.execute(
-            "SELECT stat FROM sqlite_stat1 WHERE tbl = %s LIMIT 1", [table]
-        )  # the count comes first
+        # A table's first statistics line starts with its row count.
+        cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s LIMIT 1", [table])
         row = cursor.fetchone()
         return int(row[0].split()[0]) if row else 0
 
