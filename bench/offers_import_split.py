@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import collections
 import functools
+import os
 import time
 from pathlib import Path
 
@@ -87,6 +88,36 @@ def instrument() -> None:
     counted_cuts()
 
 
+def server_cpu_seconds() -> float | None:
+    """CPU seconds used so far by the local PostgreSQL server's processes (the postmaster and its children: this
+    connection's backend, the WAL writer, the checkpointer, autovacuum), from /proc; None on SQLite. Processes
+    that exit in between (autovacuum workers) take their time with them: a lower bound."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def stat(pid) -> list[str]:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+    postmaster = int(stat(backend)[1])
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = stat(entry.name)
+        except OSError:
+            continue
+        if int(entry.name) == postmaster or int(fields[1]) == postmaster:
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -101,12 +132,16 @@ def main(argv=None) -> None:
         offers_speed.empty_pool()
     normaliser = offers_speed.warm_up()
     instrument()
+    server = server_cpu_seconds()
     cpu = time.process_time()
     run, seconds, cpu_all = offers_speed.run_import(
         args.file, source_name="bench", batch_size=args.batch_size, normaliser=normaliser
     )
     writer_cpu = time.process_time() - cpu
     count = run.read_count
+    if server is not None:
+        server = server_cpu_seconds() - server
+        print(f"PostgreSQL server CPU {server:.1f} s ({server * 1000 / count:.3f} ms per offer)")
     print(
         f"{count:,} offers in {seconds:.1f} s; writer CPU {writer_cpu:.1f} s ({writer_cpu * 1000 / count:.3f} ms per"
         f" offer); both processes {cpu_all:.1f} s"

@@ -53,10 +53,26 @@ def setup(database_url: str) -> None:
 def empty_pool() -> None:
     from django.db import connection
 
-    from offers.models import DedupBlock, ImportRun, Offer, Publication, RomeReview, Source
+    from offers.models import (
+        DedupBlock,
+        ImportRun,
+        Offer,
+        Publication,
+        RomeReview,
+        SearchChange,
+        SearchDatabase,
+        Source,
+    )
 
+    models = (RomeReview, DedupBlock, Publication, Offer, ImportRun, Source, SearchChange, SearchDatabase)
+    if connection.vendor == "postgresql":
+        # As in a new database: a DELETE would leave every row dead in the tables and their indexes. CASCADE
+        # empties what refers to offers too (jobseekers' needs): a benchmark database holds nothing else.
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {', '.join(model._meta.db_table for model in models)} CASCADE")
+        return
     # Raw deletes, children first: the ORM's cascade collects every id (too many SQL variables at 300,000).
-    for model in (RomeReview, DedupBlock, Publication, Offer, ImportRun, Source):
+    for model in models:
         model.objects.all()._raw_delete(model.objects.db)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:

@@ -44,11 +44,12 @@ def pool_figures(*, region_code: str) -> Iterator[PoolOffer]:
             "pk", "rome_code", "fiche__parent_code", "commune_id", "status", "published_at", "closed_at"
         )
     )
-    # France Travail flags the offers it lacks candidates for (`offresManqueCandidats` in its API records); an
-    # offer is "without candidates" when one of its publications says so, unknown when none carries the flag.
+    # France Travail flags the offers it lacks candidates for (`offresManqueCandidats` in its API records, read
+    # into `lacks_candidates`); an offer is "without candidates" when one of its publications says so, unknown
+    # when none carries the flag.
     publications = Publication.objects.filter(offer__commune__region_id=region_code)
-    flagged = set(publications.filter(raw__offresManqueCandidats=True).values_list("offer_id", flat=True))
-    known = set(publications.filter(raw__has_key="offresManqueCandidats").values_list("offer_id", flat=True))
+    flagged = set(publications.filter(lacks_candidates=True).values_list("offer_id", flat=True))
+    known = set(publications.filter(lacks_candidates__isnull=False).values_list("offer_id", flat=True))
     for pk, rome, parent, commune, status, published, closed in offers.iterator(chunk_size=5000):
         days = None
         if status == Offer.Status.CLOSED and published and closed and closed >= published:

@@ -80,6 +80,7 @@ class CanonicalOffer:
     appellation_label: str = ""  # the source's appellation label when it gives no code
     positions: int = 1
     skills: list[str] = field(default_factory=list)  # skill labels the source lists (help ROME coding)
+    lacks_candidates: bool | None = None  # the operator says it lacks candidates for it; None: not said
     raw: dict[str, Any] = field(default_factory=dict)  # the record as received
     line: int = 0  # 1-based line (CSV, JSON Lines) or index + 1 (JSON array) in the file, for reports
 

@@ -137,9 +137,12 @@ class PoolIndex:
         for offer in unread:
             self.members_of[offer] = []
         for chunk in _chunks(unread):
-            for pk, offer in Publication.objects.filter(
-                offer_id__in=chunk, closed_at__isnull=True
-            ).values_list("pk", "offer_id"):
+            # In no order (a set of members): the model's ordering would join the sources to sort them.
+            for pk, offer in (
+                Publication.objects.filter(offer_id__in=chunk, closed_at__isnull=True)
+                .order_by()
+                .values_list("pk", "offer_id")
+            ):
                 self.members_of[offer].append(pk)
         members = {pk for offer in offers for pk in self.members_of[offer]}
         self._load_records([pk for pk in members if pk not in self.records])
@@ -179,9 +182,11 @@ class PoolIndex:
 
     def _load_records(self, pks: list[int]) -> None:
         for chunk in _chunks(sorted(pks)):
-            rows = Publication.objects.filter(
-                pk__in=chunk, closed_at__isnull=True, offer__isnull=False
-            ).values(*_CANDIDATE_FIELDS, description_start=Substr("description", 1, DESCRIPTION_CHARS))
+            rows = (
+                Publication.objects.filter(pk__in=chunk, closed_at__isnull=True, offer__isnull=False)
+                .order_by()
+                .values(*_CANDIDATE_FIELDS, description_start=Substr("description", 1, DESCRIPTION_CHARS))
+            )
             for row in rows:
                 offer = _as_canonical(row)
                 self.records[row["pk"]] = PoolRecord(
@@ -199,7 +204,8 @@ def index_blocks(publications: list[tuple[int, Fingerprint]], *, replace: list[i
         DedupBlock.objects.filter(publication_id__in=chunk).delete()
     fast_insert(
         DedupBlock,
-        [
+        returning_ids=False,
+        objects=[
             {
                 "key": key,
                 "publication_id": pk,

@@ -140,6 +140,7 @@ class Normaliser:
             "appellation_id": appellation,
             "appellation_label": offer.appellation_label,
             "positions": offer.positions,
+            "lacks_candidates": offer.lacks_candidates,
         }
         for name, limit in _CHAR_LIMITS.items():
             value = values.get(name)

@@ -327,7 +327,7 @@ class TestOfferIndicators:
                 Publication.objects.create(
                     source=source,
                     external_id=f"{title}-{i}",
-                    raw={},
+                    raw="{}",
                     content_hash="x",
                     last_seen_at=published,
                     offer=item,

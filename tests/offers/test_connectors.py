@@ -88,6 +88,13 @@ def test_francetravail_maps_every_field():
     assert offer.positions == 2
     assert offer.skills == ["Règles de sécurité"]
     assert offer.raw == FT_RECORD and offer.line == 1
+    assert offer.lacks_candidates is None  # the record does not say
+
+
+@pytest.mark.parametrize("flag, read", [(True, True), (False, False), ("true", None)])
+def test_francetravail_reads_the_lacking_candidates_flag(flag, read):
+    [offer] = parse_all(francetravail.parse, json.dumps([{**FT_RECORD, "offresManqueCandidats": flag}]))
+    assert offer.lacks_candidates is read
 
 
 @pytest.mark.parametrize(

@@ -1,3 +1,4 @@
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -52,6 +53,21 @@ def test_commune_resolution_and_coordinates(communes, source, fake_coder):
     assert found["unknown"] == (None, None, None)
     offer = Publication.objects.get(external_id="by-postal-name").offer
     assert (offer.departement_code, offer.bassin_code, offer.commune_id) == ("80", "3202", "80001")
+
+
+def test_the_payload_is_kept_as_received_and_the_lacking_candidates_flag_in_its_column(
+    communes, source, fake_coder
+):
+    records = [
+        CanonicalOfferFactory(
+            source_id="flagged", lacks_candidates=True, raw={"id": "flagged", "é": [1, None]}
+        ),
+        CanonicalOfferFactory(source_id="silent"),
+    ]
+    run_import(source, records)
+    flagged, silent = Publication.objects.order_by("external_id")
+    assert json.loads(flagged.raw) == {"id": "flagged", "é": [1, None]}
+    assert (flagged.lacks_candidates, silent.lacks_candidates) == (True, None)
 
 
 def test_reimport_changes_nothing_and_update_updates(communes, source, fake_coder):
@@ -388,6 +404,36 @@ def test_planner_statistics_are_refreshed_after_a_large_share_of_the_pool_only(f
     assert analysed(3)
     monkeypatch.setattr(services, "ANALYZE_AFTER", 1000)
     assert not analysed(999)
+
+
+def test_an_import_analyses_its_lookup_columns_each_time_it_doubles_the_pool(
+    communes, source, fake_coder, monkeypatch
+):
+    """On PostgreSQL only: SQLite's planner takes the unique index for these lookups without statistics."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(services, "ANALYZE_AFTER", 2)
+    records = [CanonicalOfferFactory(source_id=str(n), employer_name=f"E{n}") for n in range(16)]
+    with CaptureQueriesContext(connection) as queries:
+        run_import(source, records, batch_size=2, parallel=False)
+    analysed = [
+        q["sql"] for q in queries.captured_queries if q["sql"].startswith("ANALYZE offers_publication (")
+    ]
+    # After the batches that brought the pool to 2, 4, 8 and 16 publications.
+    assert len(analysed) == (4 if connection.vendor == "postgresql" else 0)
+
+
+def test_a_batch_s_publications_are_looked_up_without_joining_or_sorting(communes, source, fake_coder):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    run_import(source, [CanonicalOfferFactory(source_id="A")])
+    with CaptureQueriesContext(connection) as queries:
+        again = run_import(source, [CanonicalOfferFactory(source_id="A")])
+    assert again.unchanged_count == 1
+    [lookup] = [q["sql"] for q in queries.captured_queries if '"external_id" IN' in q["sql"]]
+    assert "JOIN" not in lookup and "ORDER BY" not in lookup
 
 
 def test_the_garbage_collector_runs_between_batches_then_as_before(communes, source, fake_coder):

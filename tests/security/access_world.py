@@ -226,7 +226,7 @@ def build_world() -> World:
         source=own.source,
         external_id="M1",
         title="Chargé de mission matrice",
-        raw={"id": "M1"},
+        raw='{"id": "M1"}',
         content_hash="0" * 32,
         last_seen_at=timezone.now(),
         offer=offer,

@@ -160,6 +160,7 @@ def _from_record(record, *, source: str, line: int) -> CanonicalOffer | Rejected
         skills=[
             to_text(item.get("libelle")) for item in record.get("competences") or [] if isinstance(item, dict)
         ],
+        lacks_candidates=lacks if isinstance(lacks := record.get("offresManqueCandidats"), bool) else None,
         raw=record,
         line=line,
     )
