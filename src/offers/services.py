@@ -134,9 +134,9 @@ def fast_insert(model, objects: list, *, returning_ids: bool = True) -> None:
 
 
 def _copy_rows(meta, fields: list, rows: list[list], *, returning_ids: bool) -> list[int]:
-    """PostgreSQL: ids drawn from the table's sequence, then one COPY. A multi-row INSERT would cost more on
-    the client than on the server: psycopg parses the statement's placeholders in Python (19 s of a 55 s import
-    of 20,000 offers went there)."""
+    """PostgreSQL: one COPY, the ids drawn first from the table's sequence when they are returned. A multi-row
+    INSERT would cost more on the client than on the server: psycopg parses the statement's placeholders in Python
+    (19 s of a 55 s import of 20,000 offers went there)."""
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         if not returning_ids:
