@@ -6,7 +6,8 @@ Finding them stays cheap at a million offers (docs/offers-dedup.md): `PoolIndex`
 reads each blocking key's members from `DedupBlock` once (publication id, sorted title, employer key, valid
 SIRET), keeps the publications the run stores, and per batch record keeps only the block members whose title
 passes the algorithm's word-order test (one C call over the block's distinct titles) and whose employer does not
-rule them out. Only those, and the other open publications of their offers (the algorithm needs whole groups to refuse merging two employers), are read and fingerprinted.
+rule them out. Only those, and the other open publications of their offers (the algorithm needs whole groups to
+refuse merging two employers), are read and fingerprinted.
 """
 
 from __future__ import annotations

@@ -373,7 +373,7 @@ def import_records(
     normaliser = normaliser or Normaliser()
     pool = clustering.PoolIndex()
     seen: set[str] = set()
-    written_since_analysed = 0
+    written_when_analysed = 0  # rows written by this run when it last analysed its lookup columns
     try:
         with bulk_load(), batch_garbage_collection():
             for batch in _prepared_batches(records, normaliser, batch_size, parallel):
@@ -389,11 +389,10 @@ def import_records(
                         summary.unchanged += 1
                     items[item.record.source_id] = item
                 seen.update(items)
-                written = summary.created + summary.updated
                 _store_batch(source, list(items.values()), normaliser, summary, pool)
-                written_since_analysed += summary.created + summary.updated - written
-                if _refresh_lookup_statistics(written=written_since_analysed):
-                    written_since_analysed = 0
+                written = summary.created + summary.updated
+                if _refresh_lookup_statistics(written=written - written_when_analysed):
+                    written_when_analysed = written
                 record_progress(run, summary)
                 collect_batch_garbage()
         if snapshot:
