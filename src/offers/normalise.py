@@ -36,6 +36,11 @@ _CHAR_LIMITS = {
 class JsonText(str):
     """A payload already serialised to JSON: stored as is, not serialised a second time."""
 
+    def __reduce__(
+        self,
+    ):  # as a plain string plus the class (the default for a str subclass also pickles a state)
+        return (JsonText, (str(self),))
+
 
 def raw_payload(offer: CanonicalOffer) -> tuple[JsonText, str]:
     """The raw payload as stored (JSON, keys sorted) and its hash: same payload, same hash, so a re-import

@@ -13,6 +13,8 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass, field
 
+from core.pickling import pickled_by_fields
+
 DISAGREEMENT_CONFIDENCE = 0.8
 
 
@@ -23,6 +25,7 @@ class Prediction:
     candidates: list[dict] = field(default_factory=list)  # [{"rome_code", "score"}], best first
 
 
+@pickled_by_fields
 @dataclass(slots=True)
 class Decision:
     rome_code: str

@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from core.pickling import pickled_by_fields
 from offers import clustering, rome_coding
 from offers.canonical import CanonicalOffer, RejectedRecord
 from offers.dedup import PoolRecord, fingerprint
@@ -215,6 +216,7 @@ def _chunks(items: list, size: int = _QUERY_CHUNK) -> Iterator[list]:
         yield items[start : start + size]
 
 
+@pickled_by_fields
 @dataclass(slots=True)
 class Prepared:
     """A record made ready for storage by the pure stage of the pipeline (no database): normalised column

@@ -373,6 +373,50 @@ def test_parallel_preparation_gives_the_same_pool_as_one_process(communes, fake_
     assert len(grouped["serial"]) < 12  # re-posts were grouped
 
 
+def test_a_prepared_batch_crosses_processes_unchanged(communes, fake_coder):
+    """The prepared batch is pickled field by field (the sketch as bytes) to the writer process: every value
+    must come back equal and of the same type."""
+    import pickle
+
+    import numpy as np
+
+    from offers.normalise import JsonText, Normaliser
+
+    records = [
+        CanonicalOfferFactory(
+            source_id="A", siret="73282932000074", description="Pétrir la pâte, cuire le pain."
+        ),
+        RejectedRecord(7, "bad line", None),
+        CanonicalOfferFactory(source_id="B", description=""),
+    ]
+    batch = services.prepare_batch(records, Normaliser())
+    copy = pickle.loads(pickle.dumps(batch))
+    assert copy.items[1] == records[1]
+    for before, after in ((batch.items[0], copy.items[0]), (batch.items[2], copy.items[2])):
+        assert type(after) is services.Prepared
+        assert after.values == before.values and type(after.values["raw"]) is JsonText
+        assert after.decision == before.decision
+        assert (after.line, after.expires_at, after.digest, after.model_rome_code, after.search_text) == (
+            before.line,
+            before.expires_at,
+            before.digest,
+            before.model_rome_code,
+            before.search_text,
+        )
+        old, new = before.record.fingerprint, after.record.fingerprint
+        assert (after.record.source, after.record.source_id, after.record.published_at) == (
+            before.record.source,
+            before.record.source_id,
+            before.record.published_at,
+        )
+        for name in old.__slots__:
+            if name != "sketch":
+                assert getattr(new, name) == getattr(old, name), name
+        assert new.sketch[1] == old.sketch[1]
+        assert new.sketch[0].dtype == np.uint32 and np.array_equal(new.sketch[0], old.sketch[0])
+    assert copy.items[0].record.fingerprint.sketch[1] > 0
+
+
 def test_a_failure_in_the_preparation_process_fails_the_import_with_its_reason(communes, source, fake_coder):
     def records():
         yield from (CanonicalOfferFactory(source_id=f"F{i}", employer_name=f"E{i}") for i in range(3))

@@ -153,6 +153,8 @@ def family_scores(  # pragma: no cover - compiled
     similarity_indptr,
     similarity_indices,
     similarity_data,
+    dense_row_of,
+    dense_scores,
     fiche_count,
     neighbour_fiches,
     neighbours,
@@ -170,9 +172,11 @@ def family_scores(  # pragma: no cover - compiled
 
     A fiche's score is its centroid cosine + `appellation_weight` x the cosine of the title words to its closest
     appellation + `neighbour_weight` x the votes of the `neighbours` most similar coded offers (similarity to the
-    power `neighbour_power`). `similarity` is features x (fiche centroids, then coded offers); `appellation` is
-    title-word features x appellations (unit vectors), `appellation_fiches` gives each one's fiche. A family's
-    score is its best fiche's (the caller applies the family prior).
+    power `neighbour_power`). `similarity` is features x (fiche centroids, then coded offers); the features with
+    long rows (`dense_row_of[feature]` >= 0) are skipped here: `dense_scores` (rows x columns) holds their part
+    of the products, computed by the caller as one dense matrix product. `appellation` is title-word features x
+    appellations (unit vectors), `appellation_fiches` gives each one's fiche. A family's score is its best
+    fiche's (the caller applies the family prior).
     """
     rows = len(indptr) - 1
     columns = fiche_count + len(neighbour_fiches)
@@ -186,15 +190,16 @@ def family_scores(  # pragma: no cover - compiled
     nearest_similarity = np.zeros(max(neighbours, 1), dtype=np.float32)
     nearest_index = np.zeros(max(neighbours, 1), dtype=np.int32)
     for row in range(rows):
-        accumulator[:] = 0.0
+        accumulator[:] = dense_scores[row]
         closest[:] = 0.0
         touched_count = 0
         word_squares = 0.0
         for entry in range(indptr[row], indptr[row + 1]):
             feature = indices[entry]
             weight = data[entry]
-            for k in range(similarity_indptr[feature], similarity_indptr[feature + 1]):
-                accumulator[similarity_indices[k]] += weight * similarity_data[k]
+            if dense_row_of[feature] < 0:
+                for k in range(similarity_indptr[feature], similarity_indptr[feature + 1]):
+                    accumulator[similarity_indices[k]] += weight * similarity_data[k]
             if feature < word_features:
                 word_squares += weight * weight
                 for k in range(appellation_indptr[feature], appellation_indptr[feature + 1]):

@@ -13,16 +13,17 @@ fiche's score times (1 + FAMILY_PRIOR_WEIGHT x its prior among the coded offers)
 logarithms with a temperature fitted on out-of-fold predictions gives probabilities, and an isotonic map fitted
 on the same predictions turns the best one into a calibrated confidence. Candidates are the best fiche of each of
 the most probable families (docs/offers-coding.md). scikit-learn learns the vocabularies and idf at training;
-tokenizing descriptions, weighting and scoring run in the compiled loops of `kernels`.
+tokenizing descriptions, weighting and scoring run in the compiled loops of `kernels`, the long rows of the
+similarity matrix in one dense product per chunk of offers (`dense_similarity`).
 """
 
 from __future__ import annotations
 
 import os
 import pickle
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import repeat
 from pathlib import Path
 
@@ -32,6 +33,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.isotonic import IsotonicRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import normalize
+from threadpoolctl import ThreadpoolController
+
+from core.text import fast_fold
 
 from . import kernels
 from .examples import OFFERS_FILE, clean_examples, read_francetravail_examples
@@ -59,31 +63,14 @@ CHAR_NGRAMS = (2, 4)
 DESCRIPTION_MAX_DF = 0.5
 CENTROID_MASS = 0.95  # share of each centroid's squared norm kept (_prune)
 WORD_CACHE_SIZE = 200_000
+# Features whose similarity row fills more than this share of the columns are scored by one dense matrix product
+# (BLAS) per chunk of offers instead of entry by entry: 1/8 puts 82 % of an offer's similarity entries in 265 rows
+# (docs/offers-coding.md, "Speed").
+DENSE_ROW_SHARE = 1 / 8
+# Fewer offers are scored by the loop alone: the product reads every long row (3.3 MB) whatever the offers hold
+# (one offer: 0.41 ms with the loop alone, 0.66-0.70 through the product).
+DENSE_MIN_OFFERS = 16
 _TITLE_NOISE = frozenset({"h", "f", "x", "m", "hf", "fh"})  # "(H/F)", "F/H", "H/F/X"...
-
-
-# Byte maps of `fast_fold` (bytes.translate works in C on the whole text): ASCII letters lower-cased, digits kept,
-# anything else a space. In UTF-8, a combining accent (U+0300-U+036F, left by NFKD) is a lead byte 0xCC or 0xCD
-# plus a continuation byte: those bytes are deleted, so the accent vanishes; any other non-ASCII character keeps
-# its lead byte, which becomes a space ("l’équipe" -> "l equipe", not "lequipe").
-_ASCII_FOLD = bytes(
-    code + 32 if 65 <= code <= 90 else code if 48 <= code <= 57 or 97 <= code <= 122 else 32
-    for code in range(256)
-)
-_UTF8_DROPPED = bytes([0xCC, 0xCD, *range(0x80, 0xC0)])
-_LIGATURES = (("œ", "oe"), ("Œ", "oe"), ("æ", "ae"), ("Æ", "ae"), ("ß", "ss"))
-
-
-def fast_fold(text: str) -> str:
-    """Lower-case ASCII letters and digits, accents dropped, every other character a space (the words of
-    core.text.fold, except that typographic apostrophes and dashes separate words instead of gluing them)."""
-    if text.isascii():
-        return text.encode("ascii").translate(_ASCII_FOLD).decode("ascii")
-    for ligature, letters in _LIGATURES:
-        if ligature in text:
-            text = text.replace(ligature, letters)
-    decomposed = unicodedata.normalize("NFKD", text).encode("utf-8")
-    return decomposed.translate(_ASCII_FOLD, _UTF8_DROPPED).decode("ascii")
 
 
 def _title_word_list(text: str) -> list[str]:
@@ -110,6 +97,12 @@ def title_chars(text: str) -> list[str]:
 
 def description_words(text: str) -> list[str]:
     return text.split()
+
+
+@cache
+def _thread_pools() -> ThreadpoolController:
+    """The process's native thread pools (BLAS), found once: looking them up costs 0.6 ms."""
+    return ThreadpoolController()
 
 
 def item_texts(item: dict) -> tuple[str, str]:
@@ -210,14 +203,21 @@ class RomeCoder:
     info: dict = field(default_factory=dict)
     # Title word -> its character n-gram feature ids: titles repeat their words, so each is cut once per process.
     _word_char_ids: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
+    # What `dense_similarity` derives from `similarity` (on load, or on first use after training).
+    _dense_similarity: tuple[np.ndarray, np.ndarray, np.ndarray] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    _DERIVED = ("_word_char_ids", "_dense_similarity")
 
     def __getstate__(self) -> dict:
-        return {name: getattr(self, name) for name in self.__slots__ if name != "_word_char_ids"}
+        return {name: getattr(self, name) for name in self.__slots__ if name not in self._DERIVED}
 
     def __setstate__(self, state: dict) -> None:
         for name, value in state.items():
             object.__setattr__(self, name, value)
         self._word_char_ids = {}
+        self._dense_similarity = None
 
     # -- features -------------------------------------------------------------------------------------------
     def _char_ids(self, word: str) -> list[int]:
@@ -260,8 +260,36 @@ class RomeCoder:
     def vectorize(self, titles: Sequence[str], descriptions: Sequence[str]) -> sp.csr_matrix:
         return self.features(titles, descriptions).to_csr()
 
+    def dense_similarity(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The similarity rows longer than DENSE_ROW_SHARE of the columns, dense: (row of each feature in the
+        copy or -1, the copy, and -1 for every feature: the row numbers that leave every row to the loop)."""
+        if self._dense_similarity is None:
+            similarity = self.similarity
+            lengths = np.diff(similarity.indptr)
+            long_rows = np.flatnonzero(lengths > DENSE_ROW_SHARE * similarity.columns)
+            every_row_sparse = np.full(len(lengths), -1, dtype=np.int32)
+            row_of = every_row_sparse.copy()
+            row_of[long_rows] = np.arange(len(long_rows), dtype=np.int32)
+            dense = similarity.to_csr()[long_rows].toarray().astype(np.float32, copy=False)
+            self._dense_similarity = (row_of, np.ascontiguousarray(dense), every_row_sparse)
+        return self._dense_similarity
+
     def scores(self, features: SparseRows) -> tuple[np.ndarray, np.ndarray]:
         """(family scores, best fiche index of each family), rows x families (kernels.family_scores)."""
+        offers = len(features.indptr) - 1
+        dense_row_of, dense_similarity, every_row_sparse = self.dense_similarity()
+        if offers >= DENSE_MIN_OFFERS:
+            # The long rows' part: the offers' weights on the long rows, times those rows (one BLAS product).
+            rows = np.repeat(np.arange(offers), np.diff(features.indptr))
+            dense_rows = dense_row_of[features.indices]
+            on_dense = dense_rows >= 0
+            weights = np.zeros((offers, len(dense_similarity)), dtype=np.float32)
+            weights[rows[on_dense], dense_rows[on_dense]] = features.data[on_dense]
+            with _thread_pools().limit(limits=1, user_api="blas"):  # the other core imports or serves
+                dense_scores = weights @ dense_similarity
+        else:
+            dense_row_of = every_row_sparse
+            dense_scores = np.zeros((offers, self.similarity.columns), dtype=np.float32)
         family_scores, best_fiches = kernels.family_scores(
             features.indptr,
             features.indices,
@@ -269,6 +297,8 @@ class RomeCoder:
             self.similarity.indptr,
             self.similarity.indices,
             self.similarity.data,
+            dense_row_of,
+            dense_scores,
             len(self.codes),
             self.neighbour_fiches,
             NEIGHBOURS,
@@ -360,7 +390,9 @@ def load(path: Path | str) -> RomeCoder:
         raise ValueError(
             f"{path}: not a ROME coder model of version {MODEL_VERSION}; rebuild it (train-model)"
         )
-    return payload["model"]
+    coder = payload["model"]
+    coder.dense_similarity()  # derived now: the first offer coded pays nothing, a forked process shares it
+    return coder
 
 
 # -- training ------------------------------------------------------------------------------------------------

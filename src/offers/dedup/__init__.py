@@ -32,6 +32,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from core.pickling import pickled_by_fields
+
 from .canonical import canonical_values
 from .explain import explain
 from .index import DedupIndex, time_order
@@ -59,6 +61,7 @@ class Assignment:
     signals: dict = field(default_factory=dict)
 
 
+@pickled_by_fields
 @dataclass(slots=True)
 class PoolRecord:
     """A pool publication known by its fingerprint (the pipeline keeps fingerprints, not whole records)."""

@@ -4,9 +4,10 @@ import pickle
 import numpy as np
 import pytest
 
+from core.text import fast_fold, fold
 from offers import coding
 from offers.coding.examples import example_from_francetravail, read_francetravail_examples
-from offers.coding.model import fast_fold, title_chars
+from offers.coding.model import title_chars
 from offers.coding.referential import load_referential
 
 
@@ -186,8 +187,6 @@ def test_v3_coded_offers_are_refined_through_their_appellation(small_data_dir):
 
 
 def test_fast_fold_agrees_with_core_fold():
-    from core.text import fold
-
     for text in (
         "Aide-soignant(e) H/F",
         "Cœur de métier : ÉLECTRICIEN",
@@ -318,7 +317,21 @@ def _reference_family_scores(coder, titles, descriptions):
     ), scores
 
 
-def test_compiled_scores_match_the_plain_formula(small_coder):
+@pytest.mark.parametrize(
+    "dense_share, min_offers",
+    [(0.0, 1), (1 / 8, 1), (2.0, 1), (1 / 8, 6)],
+    ids=["all-dense", "long-rows-dense", "none-dense", "too-few-offers-for-the-product"],
+)
+def test_compiled_scores_match_the_plain_formula(small_coder, monkeypatch, dense_share, min_offers):
+    from offers.coding import model
+
+    monkeypatch.setattr(model, "DENSE_ROW_SHARE", dense_share)
+    monkeypatch.setattr(model, "DENSE_MIN_OFFERS", min_offers)
+    monkeypatch.setattr(small_coder, "_dense_similarity", None)
+    dense_rows = len(small_coder.dense_similarity()[1])
+    filled_rows = int((np.diff(small_coder.similarity.indptr) > 0).sum())
+    assert dense_rows == {0.0: filled_rows, 2.0: 0}.get(dense_share, dense_rows)
+    assert dense_share != 1 / 8 or 0 < dense_rows < filled_rows
     titles = [fast_fold(t) for t in ("Boulanger H/F", "Développeur Java", "Employé", "", "Maçon coffreur")]
     descriptions = [
         fast_fold(d) for d in ("Pétrir la pâte", "", "Servir les plats en salle", "Nettoyer les sols", "")
