@@ -36,9 +36,8 @@ _CHAR_LIMITS = {
 class JsonText(str):
     """A payload already serialised to JSON: stored as is, not serialised a second time."""
 
-    def __reduce__(
-        self,
-    ):  # as a plain string plus the class (the default for a str subclass also pickles a state)
+    def __reduce__(self):
+        """Pickled as a plain string and the class (the default for a str subclass also pickles a state)."""
         return (JsonText, (str(self),))
 
 
