@@ -33,19 +33,11 @@ _CHAR_LIMITS = {
 }
 
 
-class JsonText(str):
-    """A payload already serialised to JSON: stored as is, not serialised a second time."""
-
-    def __reduce__(self):
-        """Pickled as a plain string and the class (the default for a str subclass also pickles a state)."""
-        return (JsonText, (str(self),))
-
-
-def raw_payload(offer: CanonicalOffer) -> tuple[JsonText, str]:
-    """The raw payload as stored (JSON, keys sorted) and its hash: same payload, same hash, so a re-import
+def raw_payload(offer: CanonicalOffer) -> tuple[str, str]:
+    """The raw payload as stored (JSON text, keys sorted) and its hash: same payload, same hash, so a re-import
     changes nothing. One serialisation serves both."""
     payload = json.dumps(offer.raw, sort_keys=True, ensure_ascii=False, default=str)
-    return JsonText(payload), hashlib.md5(payload.encode("utf-8"), usedforsecurity=False).hexdigest()
+    return payload, hashlib.md5(payload.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
 class Normaliser:

@@ -31,7 +31,7 @@ from offers import clustering, rome_coding
 from offers.canonical import CanonicalOffer, RejectedRecord
 from offers.dedup import PoolRecord, fingerprint
 from offers.models import ImportRun, Offer, OfferFields, Publication, RomeOrigin, RomeReview, Source
-from offers.normalise import JsonText, Normaliser, raw_payload
+from offers.normalise import Normaliser, raw_payload
 from offers.runs import mark_interrupted_runs, record_progress, this_worker
 from offers.search import offer_search_text
 
@@ -67,26 +67,12 @@ class ImportSummary:
         )
 
 
-def _json_text_adapter():
-    """A JsonText (already serialised) as this connection takes JSON: as is on SQLite, as jsonb on PostgreSQL."""
-    if connection.vendor == "postgresql":
-        from psycopg.types.json import Jsonb
-
-        return lambda text: Jsonb(text, dumps=str)
-    return str
-
-
 def _adapter(field):
     """How a Python value of `field` goes into a raw query on this connection (what Django's compiler would do,
     without its per-value cost)."""
     internal = field.get_internal_type()
     if internal == "JSONField":
-        as_text = _json_text_adapter()
-        return lambda value: (
-            as_text(value)
-            if isinstance(value, JsonText)
-            else connection.ops.adapt_json_value(value, field.encoder)
-        )
+        return lambda value: connection.ops.adapt_json_value(value, field.encoder)
     if internal == "DateTimeField":
         return connection.ops.adapt_datetimefield_value
     return None

@@ -380,7 +380,7 @@ def test_a_prepared_batch_crosses_processes_unchanged(communes, fake_coder):
 
     import numpy as np
 
-    from offers.normalise import JsonText, Normaliser
+    from offers.normalise import Normaliser
 
     records = [
         CanonicalOfferFactory(
@@ -394,7 +394,7 @@ def test_a_prepared_batch_crosses_processes_unchanged(communes, fake_coder):
     assert copy.items[1] == records[1]
     for before, after in ((batch.items[0], copy.items[0]), (batch.items[2], copy.items[2])):
         assert type(after) is services.Prepared
-        assert after.values == before.values and type(after.values["raw"]) is JsonText
+        assert after.values == before.values and type(after.values["raw"]) is str
         assert after.decision == before.decision
         assert (after.line, after.expires_at, after.digest, after.model_rome_code, after.search_text) == (
             before.line,
