@@ -9,6 +9,7 @@ duplicates and distinct offers to sort out.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -19,9 +20,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
+from companies.models import Company, Establishment
 from offers import services
 from offers.connectors import connector
 from offers.models import DedupBlock, ImportRun, Offer, Publication, RomeReview, Source
@@ -279,6 +281,9 @@ def _writer_in_transaction(database) -> bool:
     if raw is None:
         with connection.cursor() as cursor:
             cursor.execute(
+                "SELECT pg_stat_clear_snapshot()"
+            )  # else a transaction sees its first reading again
+            cursor.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                 "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL"
             )
@@ -295,23 +300,38 @@ def _writer_in_transaction(database) -> bool:
     return False
 
 
+@contextlib.contextmanager
+def _establishment_inserts_held(database):
+    """On PostgreSQL, hold the import inside its transaction, however fast the machine: it writes its first
+    company, then waits for this lock on the establishments. SQLite (WAL) has no lock that stops a writer: the
+    import is killed as soon as it holds the write lock, 3,000 rows before its commit."""
+    if database.sqlite_file is not None:
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {Establishment._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+        yield
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_sirene_import_killed_mid_transaction_writes_nothing_and_a_rerun_completes_it(tmp_path):
-    from companies.models import Company, Establishment
-
     extract = tmp_path / "StockEtablissement_utf8.csv"
     sirets = _write_sirene_file(extract)
     database = shared_database(tmp_path)
-    child = database.popen("import_sirene", str(extract), "--write")
-    deadline = time.monotonic() + 120
-    while not _writer_in_transaction(database):
-        assert child.poll() is None, f"the import ended before it could be killed: {child.communicate()}"
-        assert time.monotonic() < deadline, "the import never started writing"
+    with _establishment_inserts_held(database):
+        child = database.popen("import_sirene", str(extract), "--write")
+        deadline = time.monotonic() + 120
+        while not _writer_in_transaction(database):
+            assert child.poll() is None, f"the import ended before it could be killed: {child.communicate()}"
+            assert time.monotonic() < deadline, "the import never started writing"
+            time.sleep(0.05)
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    # PostgreSQL: the killed client's backend rolls back once the lock is released and it reads the end of input.
+    while _writer_in_transaction(database):
+        assert time.monotonic() < deadline, "the killed import's transaction never ended"
         time.sleep(0.05)
-    time.sleep(0.5)  # well inside its transaction: rows are being written
-    assert child.poll() is None and _writer_in_transaction(database)
-    child.send_signal(signal.SIGKILL)
-    child.wait(timeout=30)
 
     database.sync_back()
     assert Establishment.objects.count() == Company.objects.count() == 0  # all or nothing: nothing
