@@ -46,10 +46,12 @@ def test_pages_load_without_csp_violations(page, login):
     assert all(status is not None and status < 500 for status in statuses.values()), statuses
     assert violations == []
     # The listener does catch violations: an injected inline script is refused and reported.
-    page.evaluate(
-        "() => { const s = document.createElement('script'); s.textContent = 'window.injected = 1';"
-        " document.body.appendChild(s); }"
-    )
-    page.wait_for_timeout(200)
+    with page.expect_console_message(
+        lambda message: "Content Security Policy" in message.text, timeout=10_000
+    ):
+        page.evaluate(
+            "() => { const s = document.createElement('script'); s.textContent = 'window.injected = 1';"
+            " document.body.appendChild(s); }"
+        )
     assert page.evaluate("() => window.injected") is None
     assert violations and "script-src" in violations[0]
