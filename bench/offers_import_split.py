@@ -69,6 +69,7 @@ def instrument() -> None:
     from offers import clustering, dedup, services
 
     for name in (
+        "_store_batch",  # _store and the batch's commit
         "_store",
         "fast_insert",
         "fast_bulk_update",

@@ -2,11 +2,11 @@
 duplicate, hands them with the batch to the algorithm of `offers.dedup`, and returns where each new publication
 goes: an existing offer, or a new group.
 
-Finding them stays cheap at a million offers (docs/offers-dedup.md): `PoolIndex` lives for one import run and
-reads each blocking key's members from `DedupBlock` once (publication id, sorted title, employer key, valid
-SIRET), keeps the publications the run stores, and per batch record keeps only the block members whose title
-passes the algorithm's word-order test (one C call over the block's distinct titles) and whose employer does not
-rule them out. Only those, and the other open publications of their offers (the algorithm needs whole groups to
+Finding them stays cheap at a million offers (docs/offers-dedup.md): `PoolIndex` lives for one import run,
+reads each blocking key's distinct sorted titles from `DedupBlock` once, keeps the publications the run stores,
+and per batch record keeps only the block members whose title passes the algorithm's word-order test (one C call
+over the block's distinct titles) and whose employer does not rule them out; a title's members (publication id,
+employer key, valid SIRET) are read the first time it passes. Only those, and the other open publications of their offers (the algorithm needs whole groups to
 refuse merging two employers), are read and fingerprinted.
 """
 
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models.functions import Substr
 
 from offers.canonical import CanonicalOffer
@@ -76,8 +77,9 @@ def _chunks(items: list, size: int = _CHUNK):
 
 
 class _Block:
-    """One blocking key's members (publication id, employer key, valid SIRET), with the distinct sorted titles
-    they hold: most members of a big block share their title with others, so the title cut scans each once."""
+    """One blocking key's distinct sorted titles and, per title once read, its members (publication id, employer
+    key, valid SIRET). Most members of a big block share their title with others and most titles fail the cut: a
+    block is read as its distinct titles, then only the members of the titles that pass are read."""
 
     __slots__ = ("ids", "employers", "sirets", "titles", "members_of_title", "_title_number")
 
@@ -86,18 +88,38 @@ class _Block:
         self.employers: list[str] = []
         self.sirets: list[str] = []
         self.titles: list[str] = []
-        self.members_of_title: list[list[int]] = []  # per distinct title, its members' positions
+        # Per distinct title, its members' positions; None until they are read from the database.
+        self.members_of_title: list[list[int] | None] = []
         self._title_number: dict[str, int] = {}
 
+    def add_title(self, sorted_title: str) -> None:
+        """A title the database holds members of, not read yet."""
+        if sorted_title not in self._title_number:
+            self._title_number[sorted_title] = len(self.titles)
+            self.titles.append(sorted_title)
+            self.members_of_title.append(None)
+
     def add(self, pk: int, sorted_title: str, employer: str, siret: str) -> None:
+        """A member the run has just stored. Under a title whose members are not read yet, nothing to do: the
+        batch that reads them finds it in the database (written by an earlier batch on the same connection)."""
         number = self._title_number.setdefault(sorted_title, len(self.titles))
         if number == len(self.titles):
             self.titles.append(sorted_title)
             self.members_of_title.append([])
-        self.members_of_title[number].append(len(self.ids))
+        if (members := self.members_of_title[number]) is not None:
+            members.append(self._append(pk, employer, siret))
+
+    def read_members(self, sorted_title: str, rows: list[tuple[int, str, str]]) -> None:
+        """The members (pk, employer, siret) the database holds under this title."""
+        self.members_of_title[self._title_number[sorted_title]] = [
+            self._append(pk, employer, siret) for pk, employer, siret in rows
+        ]
+
+    def _append(self, pk: int, employer: str, siret: str) -> int:
         self.ids.append(pk)
         self.employers.append(employer)
         self.sirets.append(siret)
+        return len(self.ids) - 1
 
 
 class PoolIndex:
@@ -120,18 +142,25 @@ class PoolIndex:
         the other open publications of their offers; `exclude`: the batch's (source, source_id)."""
         keys = {key for print_ in prints for key in block_keys(print_)}
         self._load_blocks([key for key in keys if key not in self.blocks])
-        close: set[int] = set()
+        passing = []  # (fingerprint, block, numbers of the block's titles that pass the title cut)
+        unread: set[tuple[str, str]] = set()  # (key, title) whose members must be read
         for print_ in prints:
             for key in block_keys(print_):
                 block = self.blocks[key]
-                for title_number in close_titles(print_.sorted_title, block.titles):
-                    close.update(
-                        block.ids[i]
-                        for i in block.members_of_title[title_number]
-                        if employers_compatible(
-                            print_.employer, print_.siret, block.employers[i], block.sirets[i]
-                        )
+                numbers = close_titles(print_.sorted_title, block.titles)
+                passing.append((print_, block, numbers))
+                unread.update((key, block.titles[n]) for n in numbers if block.members_of_title[n] is None)
+        self._load_members(sorted(unread))
+        close: set[int] = set()
+        for print_, block, numbers in passing:
+            for title_number in numbers:
+                close.update(
+                    block.ids[i]
+                    for i in block.members_of_title[title_number]
+                    if employers_compatible(
+                        print_.employer, print_.siret, block.employers[i], block.sirets[i]
                     )
+                )
         self._load_records([pk for pk in close if pk not in self.records])
         offers = {self.offer_of[pk] for pk in close if pk in self.offer_of}
         unread = sorted(offer for offer in offers if offer not in self.members_of)
@@ -174,12 +203,29 @@ class PoolIndex:
         if self.pool_was_empty:
             return
         for chunk in _chunks(sorted(keys)):
-            # In no order: read from the covering index alone (members of a block are compared as a set).
-            rows = DedupBlock.objects.filter(key__in=chunk).values_list(
-                "key", "publication_id", "title", "employer", "siret"
-            )
-            for key, pk, title, employer, siret in rows:
-                self.blocks[key].add(pk, title, employer, siret)
+            # The distinct titles come from the covering index alone, in its order (key, title, …).
+            rows = DedupBlock.objects.filter(key__in=chunk).order_by().values_list("key", "title").distinct()
+            for key, title in rows:
+                self.blocks[key].add_title(title)
+
+    def _load_members(self, pairs: list[tuple[str, str]]) -> None:
+        """Read the members of these (key, title): one join with a list of pairs per chunk, through the
+        covering index (an OR of pairs would make PostgreSQL visit the table)."""
+        table, quote = DedupBlock._meta.db_table, connection.ops.quote_name
+        members: dict[tuple[str, str], list[tuple[int, str, str]]] = {pair: [] for pair in pairs}
+        with connection.cursor() as cursor:
+            for chunk in _chunks(pairs):
+                values = ", ".join(["(%s, %s)"] * len(chunk))
+                cursor.execute(
+                    f"WITH wanted (key, title) AS (VALUES {values}) "
+                    f"SELECT d.key, d.title, d.publication_id, d.employer, d.siret FROM {quote(table)} d "
+                    "JOIN wanted w ON d.key = w.key AND d.title = w.title",
+                    [value for pair in chunk for value in pair],
+                )
+                for key, title, pk, employer, siret in cursor.fetchall():
+                    members[(key, title)].append((pk, employer, siret))
+        for (key, title), rows in members.items():
+            self.blocks[key].read_members(title, rows)
 
     def _load_records(self, pks: list[int]) -> None:
         for chunk in _chunks(sorted(pks)):

@@ -536,3 +536,43 @@ def test_the_pipeline_groups_the_dev_files_as_a_full_rebuild(reference_data, fak
     rebuild = {frozenset(members) for members, _ in clustering.full_rebuild()}
     assert len(pipeline) < Publication.objects.count() - 300  # hundreds of publications were grouped
     assert pipeline == rebuild
+
+
+def test_an_sqlite_import_checkpoints_its_log_once_at_the_end(monkeypatch, tmp_path):
+    """SQLite in WAL mode: while an import runs, a big page cache and no checkpoint after each commit (the log
+    grows past the default checkpoint's 4 MB); at the end, the log copied into the database file, and the
+    connection's defaults again."""
+    from django.db import connection
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's page cache and write-ahead log")
+    path = tmp_path / "pool.sqlite3"
+    database = DatabaseWrapper({**connection.settings_dict, "NAME": str(path)}, alias="checkpoint_test")
+    monkeypatch.setattr(services, "connection", database)
+
+    def pragma(name: str):
+        with database.cursor() as cursor:
+            cursor.execute(f"PRAGMA {name}")
+            return cursor.fetchone()[0]
+
+    try:
+        assert pragma("journal_mode") == "wal"
+        before = pragma("cache_size"), pragma("wal_autocheckpoint")
+        with database.cursor() as cursor:
+            cursor.execute("CREATE TABLE rows (payload TEXT)")
+        with services.bulk_load():
+            assert (pragma("cache_size"), pragma("wal_autocheckpoint")) == (
+                -services.SQLITE_IMPORT_CACHE_KB,
+                services.SQLITE_IMPORT_WAL_PAGES,
+            )
+            for _ in range(4):  # four committed batches of 2 MB
+                with database.cursor() as cursor:
+                    cursor.executemany("INSERT INTO rows VALUES (?)", [("x" * 2000,)] * 1000)
+            log = path.with_name(path.name + "-wal")
+            assert log.stat().st_size > 8_000_000  # never checkpointed: the log only grew
+            assert path.stat().st_size < 1_000_000
+        assert path.stat().st_size > 8_000_000  # checkpointed once, at the end
+        assert (pragma("cache_size"), pragma("wal_autocheckpoint")) == before
+    finally:
+        database.close()
