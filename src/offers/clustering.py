@@ -6,8 +6,8 @@ Finding them stays cheap at a million offers (docs/offers-dedup.md): `PoolIndex`
 reads each blocking key's distinct sorted titles from `DedupBlock` once, keeps the publications the run stores,
 and per batch record keeps only the block members whose title passes the algorithm's word-order test (one C call
 over the block's distinct titles) and whose employer does not rule them out; a title's members (publication id,
-employer key, valid SIRET) are read the first time it passes. Only those, and the other open publications of their offers (the algorithm needs whole groups to
-refuse merging two employers), are read and fingerprinted.
+employer key, valid SIRET) are read the first time it passes. Only those, and the other open publications of
+their offers (the algorithm needs whole groups to refuse merging two employers), are read and fingerprinted.
 """
 
 from __future__ import annotations
