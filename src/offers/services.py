@@ -425,7 +425,9 @@ def bulk_load():
             cursor.execute(f"PRAGMA cache_size = {int(previous)}")
             if logged:
                 cursor.execute(f"PRAGMA wal_autocheckpoint = {int(previous_checkpoint)}")
-                cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")  # without waiting for readers
+                # Within a caller's transaction (load-demo) SQLite refuses to checkpoint: its commit will.
+                if not connection.in_atomic_block:
+                    cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")  # without waiting for readers
 
 
 @contextmanager

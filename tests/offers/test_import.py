@@ -542,7 +542,7 @@ def test_an_sqlite_import_checkpoints_its_log_once_at_the_end(monkeypatch, tmp_p
     """SQLite in WAL mode: while an import runs, a big page cache and no checkpoint after each commit (the log
     grows past the default checkpoint's 4 MB); at the end, the log copied into the database file, and the
     connection's defaults again."""
-    from django.db import connection
+    from django.db import connection, connections, transaction
     from django.db.backends.sqlite3.base import DatabaseWrapper
 
     if connection.vendor != "sqlite":
@@ -574,5 +574,13 @@ def test_an_sqlite_import_checkpoints_its_log_once_at_the_end(monkeypatch, tmp_p
             assert path.stat().st_size < 1_000_000
         assert path.stat().st_size > 8_000_000  # checkpointed once, at the end
         assert (pragma("cache_size"), pragma("wal_autocheckpoint")) == before
+
+        # Within a caller's transaction (load-demo imports in one) SQLite refuses to checkpoint: the commit does.
+        monkeypatch.setattr(connections._connections, "checkpoint_test", database, raising=False)
+        with transaction.atomic(using="checkpoint_test"), services.bulk_load(), database.cursor() as cursor:
+            cursor.execute("INSERT INTO rows VALUES ('in a transaction')")
+        with database.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM rows")
+            assert cursor.fetchone()[0] == 4001
     finally:
         database.close()
