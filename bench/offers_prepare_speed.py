@@ -3,7 +3,7 @@ fingerprint, search text), in one process and without a database write: the half
 process runs. Identical code gives the same figure on a quiet machine, so it also tells how fast the machine is
 running when other benchmarks are compared across hours.
 
-    .venv/bin/python bench/offers_prepare_speed.py var/bench/offers_20k_head.jsonl [--limit 20000] [--profile]
+    .venv/bin/python bench/offers_prepare_speed.py var/bench/offers_20k_head.jsonl [--limit 20000] [--profile [--sort tottime]]
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ def main(argv=None) -> None:
     )
     parser.add_argument("--limit", type=int, default=20000)
     parser.add_argument("--batch-size", type=int, default=1000)
+    parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--profile", action="store_true", help="print the 30 most expensive functions")
     args = parser.parse_args(argv)
     offers_speed.setup(args.database)
@@ -53,7 +54,7 @@ def main(argv=None) -> None:
         " of CPU per offer"
     )
     if profile:
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
+        pstats.Stats(profile).sort_stats(args.sort).print_stats(30)
 
 
 if __name__ == "__main__":

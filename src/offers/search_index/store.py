@@ -8,9 +8,10 @@
   was read: on PostgreSQL the changes of transactions the base's snapshot did not see (`pg_visible_in_snapshot`
   on the saved snapshot), on SQLite (one writer at a time) the log entries after the last one it saw.
 - Each process lays **overlays** over its base: the changed offers read again, their older rows masked out.
-  Before each search it counts the log entries after its base (one indexed query); when they moved, it reads
-  the offers changed since its last look into a new overlay (all the changes again, as one, after
-  MAX_SEGMENTS overlays or when an entry committed late under the last id it saw).
+  Before each search it counts the log entries its last read did not see (one indexed query over the entries
+  written since that read, none most of the time: the count does not grow with the changes since the base);
+  when they moved, it reads the offers changed since its last look into a new overlay (all the changes since
+  the base again, as one, after MAX_SEGMENTS overlays or when an entry committed late under the last id it saw).
 - Without a saved base, a pool of at most PROCESS_READ_MAX open offers is read whole by the process itself.
   When a process would have to read more than that, searches go to the database until the index is rebuilt
   (`refresh_search_index`, run after each import, rebuilds it then).
@@ -62,8 +63,8 @@ class SearchIndex:
     """The segments to search, each with the mask of its rows still current (None: all of them)."""
 
     segments: list[tuple[Segment, np.ndarray | None]]
-    horizon: Horizon
-    stamp: tuple[int, int]
+    seen: Horizon  # what the latest read of these segments saw of the change log
+    stamp: tuple[int, int]  # the log entries `seen` misses, as that read counted them (see _stamp)
 
 
 @dataclass
@@ -94,7 +95,7 @@ def current_index() -> SearchIndex | None:
         saved = _saved_generation()
         if saved != state.generation:
             state.generation, state.base, state.index, state.retry_at = saved, _load_saved(saved), None, 0.0
-        if state.index is not None and _stamp(state.index.horizon) == state.index.stamp:
+        if state.index is not None and _stamp(state.index.seen) == state.index.stamp:
             return state.index
         if time.monotonic() < state.retry_at:
             return None
@@ -151,27 +152,29 @@ def refresh_search_index() -> BuildReport | None:
 def _with_overlay(base: Segment, previous: SearchIndex | None) -> SearchIndex | None:
     """The base with the offers changed since it was read laid over it: only those changed since `previous`
     (this process's last look) when nothing committed late under its last log id, else all of them again."""
-    horizon = base.meta["horizon"]
     with _snapshot():
-        stamp = _stamp(horizon)
-        if stamp[0] > PROCESS_READ_MAX:
-            return None
         if previous is not None and previous.segments[0][0] is base and len(previous.segments) < MAX_SEGMENTS:
-            later = (
-                _changes_since(horizon).filter(pk__gt=previous.stamp[1]).values_list("offer_id", flat=True)
-            )
-            later_ids = np.fromiter(later, dtype=np.int64)
-            if len(later_ids) == stamp[0] - previous.stamp[0]:
-                return _laid_over(previous.segments, np.unique(later_ids), horizon, stamp)
+            new_entries = _stamp(previous.seen)[0] - previous.stamp[0]
+            if new_entries <= PROCESS_READ_MAX:  # beyond, the count since the base below says too far behind
+                later = (
+                    _changes_since(previous.seen)
+                    .filter(pk__gt=previous.stamp[1])
+                    .values_list("offer_id", flat=True)
+                )
+                later_ids = np.fromiter(later, dtype=np.int64)
+                if len(later_ids) == new_entries:
+                    return _laid_over(previous.segments, np.unique(later_ids))
+        horizon = base.meta["horizon"]
+        if _stamp(horizon)[0] > PROCESS_READ_MAX:
+            return None
         changed = _changes_since(horizon).values_list("offer_id", flat=True)
-        return _laid_over([(base, None)], np.unique(np.fromiter(changed, dtype=np.int64)), horizon, stamp)
+        return _laid_over([(base, None)], np.unique(np.fromiter(changed, dtype=np.int64)))
 
 
-def _laid_over(
-    segments: list, changed_ids: np.ndarray, horizon: Horizon, stamp: tuple[int, int]
-) -> SearchIndex:
+def _laid_over(segments: list, changed_ids: np.ndarray) -> SearchIndex:
     """A new overlay of the changed offers (read in the caller's snapshot) over `segments`, in which their
     rows are masked out."""
+    seen = _horizon()
     overlay = read_segment(_open_rows(changed_ids))
     masked = []
     for segment, live in segments:
@@ -181,7 +184,7 @@ def _laid_over(
         positions = positions[found]
         live[positions[segment.ids[positions] == changed_ids[found]]] = False
         masked.append((segment, None if live.all() else live))  # None: no mask to apply
-    return SearchIndex([*masked, (overlay, None)], horizon, stamp)
+    return SearchIndex([*masked, (overlay, None)], seen, _stamp(seen))
 
 
 def _read_whole_pool() -> SearchIndex | None:
