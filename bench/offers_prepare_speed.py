@@ -28,7 +28,7 @@ def main(argv=None) -> None:
     )
     parser.add_argument("--limit", type=int, default=20000)
     parser.add_argument("--batch-size", type=int, default=1000)
-    parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--sort", default="cumulative", help="pstats order of --profile (tottime: own time)")
     parser.add_argument("--profile", action="store_true", help="print the 30 most expensive functions")
     args = parser.parse_args(argv)
     offers_speed.setup(args.database)

@@ -329,7 +329,7 @@ def test_a_change_logged_late_under_the_last_id_is_not_missed(random_pool):
 @pytest.mark.django_db(transaction=True)
 def test_the_look_before_a_search_counts_only_what_the_last_read_missed(random_pool):
     """The changes since the base, once read, are not counted again before each search: that count grew with
-    them until the next build (4 ms a search on PostgreSQL with 9,400 entries)."""
+    them until the next build (4–6 ms a search on PostgreSQL with 9,432 entries)."""
     store.build_search_index()
     first, second, third = Offer.objects.filter(status=Offer.Status.OPEN).order_by("pk")[:3]
     retitle(first.pk, "Plombier")
